@@ -1,0 +1,53 @@
+"""The cards of the home dashboard and who may see each one."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    description: str
+    url_name: str
+    icon: str
+    permission: str | None = None
+
+    @property
+    def url(self):
+        return reverse(self.url_name)
+
+
+CARDS = [
+    Card(
+        _("Pesquisar Clientes"),
+        _("CPF, nome, cidade, idade e status."),
+        "clientes:search",
+        "🔍",
+        "clientes.view_cliente",
+    ),
+    Card(_("Relatórios"), _("Exportações e métricas."), "reports:index", "📊"),
+    Card(
+        _("Gestão de Usuários"),
+        _("Usuários, perfis e bloqueios."),
+        "accounts:user_list",
+        "👥",
+        "accounts.change_user",
+    ),
+    Card(_("Configurações"), _("Senha e parâmetros do sistema."), "accounts:settings", "⚙️"),
+]
+
+
+def cards_for(user):
+    """Return the cards the user may use, skipping features not installed yet."""
+    visible = []
+    for card in CARDS:
+        if card.permission and not user.has_perm(card.permission):
+            continue
+        try:
+            card.url  # noqa: B018 - a card whose page does not exist is not shown
+        except NoReverseMatch:
+            continue
+        visible.append(card)
+    return visible

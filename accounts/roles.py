@@ -1,0 +1,59 @@
+"""The three roles of the system, as Django groups with explicit permissions.
+
+Roles are data, but their permissions are part of the code: ``sync_roles`` makes
+the groups in the database match this table and runs after every migrate.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ANALISTA = "Analista"
+GERENTE = "Gerente"
+ADMINISTRADOR = "Administrador"
+
+ROLE_LABELS = {
+    ANALISTA: _("Analista"),
+    GERENTE: _("Gerente"),
+    ADMINISTRADOR: _("Administrador"),
+}
+
+# "app_label.codename" of each permission a role holds. Gerente has everything
+# Analista has; Administrador has everything.
+_ANALISTA_PERMS = [
+    "clientes.view_cliente",
+    "clientes.add_cliente",
+    "clientes.change_cliente",
+]
+ROLE_PERMISSIONS = {
+    ANALISTA: _ANALISTA_PERMS,
+    GERENTE: _ANALISTA_PERMS,
+    ADMINISTRADOR: None,  # None: every permission of the project's apps
+}
+
+ADMIN_APPS = ("accounts", "clientes", "reports", "audit", "django_celery_beat")
+
+
+def sync_roles():
+    """Create or update the role groups so their permissions match ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        if perms is None:
+            wanted = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+        else:
+            wanted = Permission.objects.none()
+            for dotted in perms:
+                app_label, codename = dotted.split(".")
+                wanted = wanted | Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+        group.permissions.set(wanted)
+
+
+def user_role(user):
+    """Return the name of the user's highest role, or None."""
+    names = set(user.groups.values_list("name", flat=True))
+    for role in (ADMINISTRADOR, GERENTE, ANALISTA):
+        if role in names:
+            return role
+    return ADMINISTRADOR if user.is_superuser else None

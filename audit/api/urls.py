@@ -1,0 +1,3 @@
+"""API routes of audit under /api/v1/."""
+
+urlpatterns = []

@@ -1,0 +1,58 @@
+"""Shared helpers of the benchmarks: the 1M-client database and result tables."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DATABASE = "gestao_clientes_bench"
+BENCH_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "1000000"))
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.check_output(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True, stderr=subprocess.DEVNULL
+        ).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Return the pct-th percentile (nearest-rank) of ``values``."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def summarize(values_ms: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values_ms),
+        "p50": percentile(values_ms, 50),
+        "p95": percentile(values_ms, 95),
+        "p99": percentile(values_ms, 99),
+        "max": max(values_ms) if values_ms else float("nan"),
+        "mean": statistics.fmean(values_ms) if values_ms else float("nan"),
+    }
+
+
+def print_table(title: str, headers: list[str], rows: list[list], file=sys.stdout) -> None:
+    """Print a Markdown table (pasted as-is into bench/README.md)."""
+    cells = [[str(h) for h in headers]] + [
+        [f"{c:.1f}" if isinstance(c, float) else str(c) for c in row] for row in rows
+    ]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    print(f"\n### {title}\n", file=file)
+    for i, row in enumerate(cells):
+        print(
+            "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |",
+            file=file,
+        )
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|", file=file)

@@ -1,0 +1,3 @@
+"""API routes of clientes under /api/v1/."""
+
+urlpatterns = []

@@ -1,0 +1,146 @@
+"""The client registry: a Cliente with its addresses and phones.
+
+Identifiers are stored normalised (CPF 11 digits, CEP 8 digits, phone DDD +
+number as digits) and formatted only for display, by ``clientes.br``.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clientes.br import format_cpf, format_phone, mask_cpf, validate_cpf
+from clientes.choices import UF, Sexo, TipoTelefone
+
+_digits = RegexValidator(r"^\d+$", _("Use apenas números."))
+
+
+class Cliente(models.Model):
+    """A person registered as a client, identified by a unique CPF."""
+
+    id_cliente = models.BigAutoField(primary_key=True)
+    cpf = models.CharField(_("CPF"), max_length=11, unique=True, validators=[validate_cpf])
+    nome_completo = models.CharField(_("nome completo"), max_length=255)
+    nome_social = models.CharField(_("nome social"), max_length=255, blank=True)
+    data_nascimento = models.DateField(_("data de nascimento"), null=True, blank=True)
+    sexo = models.CharField(_("sexo"), max_length=1, choices=Sexo.choices, blank=True)
+    nome_mae = models.CharField(_("nome da mãe"), max_length=255, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    ativo = models.BooleanField(_("ativo"), default=True)
+    motivo_inativacao = models.CharField(_("motivo da inativação"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("criado em"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("criado por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("atualizado por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Optimistic locking: every save increments it; a save that carries an
+    # older value lost the race and is refused (no lost updates).
+    versao = models.PositiveIntegerField(_("versão"), default=1, editable=False)
+
+    class Meta:
+        db_table = "clientes"
+        verbose_name = _("cliente")
+        verbose_name_plural = _("clientes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cpf__regex=r"^\d{11}$"), name="clientes_cpf_11_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(sexo__in=["", *Sexo.values]), name="clientes_sexo_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nome_completo} ({mask_cpf(self.cpf)})"
+
+    def get_absolute_url(self):
+        return reverse("clientes:detail", args=[self.id_cliente])
+
+    @property
+    def cpf_formatado(self):
+        return format_cpf(self.cpf)
+
+    @property
+    def cpf_mascarado(self):
+        return mask_cpf(self.cpf)
+
+    def idade(self, today=None):
+        """Return the age in whole years at ``today`` (default: today), or None."""
+        if not self.data_nascimento:
+            return None
+        today = today or timezone.localdate()
+        born = self.data_nascimento
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class Endereco(models.Model):
+    """A postal address of a client; at most one is the principal one."""
+
+    cliente = models.ForeignKey(Cliente, on_delete=models.CASCADE, related_name="enderecos")
+    cep = models.CharField(_("CEP"), max_length=8, validators=[_digits])
+    logradouro = models.CharField(_("logradouro"), max_length=255)
+    numero = models.CharField(_("número"), max_length=20, blank=True)
+    complemento = models.CharField(_("complemento"), max_length=100, blank=True)
+    bairro = models.CharField(_("bairro"), max_length=100, blank=True)
+    cidade = models.CharField(_("cidade"), max_length=100)
+    uf = models.CharField(_("UF"), max_length=2, choices=UF.choices)
+    principal = models.BooleanField(_("principal"), default=False)
+
+    class Meta:
+        db_table = "clientes_enderecos"
+        verbose_name = _("endereço")
+        verbose_name_plural = _("endereços")
+        ordering = ["-principal", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cliente"],
+                condition=Q(principal=True),
+                name="clientes_um_endereco_principal",
+            ),
+            models.CheckConstraint(
+                condition=Q(cep__regex=r"^\d{8}$"), name="clientes_cep_8_digits"
+            ),
+            models.CheckConstraint(condition=Q(uf__in=UF.values), name="clientes_uf_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.logradouro}, {self.numero} - {self.cidade}/{self.uf}"
+
+
+class Telefone(models.Model):
+    """A phone number of a client: DDD + 8 (landline) or 9 (mobile) digits."""
+
+    cliente = models.ForeignKey(Cliente, on_delete=models.CASCADE, related_name="telefones")
+    tipo = models.CharField(_("tipo"), max_length=10, choices=TipoTelefone.choices)
+    numero = models.CharField(_("número"), max_length=11, validators=[_digits])
+    principal = models.BooleanField(_("principal"), default=False)
+
+    class Meta:
+        db_table = "clientes_telefones"
+        verbose_name = _("telefone")
+        verbose_name_plural = _("telefones")
+        ordering = ["-principal", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(numero__regex=r"^\d{10,11}$"), name="clientes_telefone_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return format_phone(self.numero)

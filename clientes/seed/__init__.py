@@ -1,0 +1,1 @@
+"""Realistic, deterministic Brazilian client data for demos, tests and benchmarks."""

@@ -1,0 +1,83 @@
+import hashlib
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from clientes.br import is_valid_cpf, normalize_cep, normalize_phone
+from clientes.choices import UF
+from clientes.models import Cliente, Endereco, Telefone
+from clientes.seed.data import CITIES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _fingerprint():
+    rows = Cliente.objects.order_by("id_cliente").values_list(
+        "cpf", "nome_completo", "nome_mae", "data_nascimento", "sexo", "email", "ativo"
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def test_seed_generates_realistic_valid_clients():
+    call_command("seed_clients", count=3000, seed=7)
+
+    clientes = list(Cliente.objects.all())
+    assert len(clientes) == 3000
+    cpfs = [c.cpf for c in clientes]
+    assert len(set(cpfs)) == 3000
+    assert all(is_valid_cpf(cpf) for cpf in cpfs)
+
+    inactive = sum(not c.ativo for c in clientes) / len(clientes)
+    assert 0.07 < inactive < 0.13
+    ages = [c.idade(date.today()) for c in clientes]
+    assert min(ages) >= 18 and max(ages) <= 95
+    assert {c.sexo for c in clientes} == {"F", "M"}
+    # Real Brazilian names, with accents and particles.
+    names = " ".join(c.nome_completo for c in clientes)
+    for expected in ("Maria", "José", "Silva", "Santos", "Conceição", " da ", " dos "):
+        assert expected in names
+
+    valid_pairs = {(city, uf) for city, uf, _ in CITIES}
+    enderecos = list(Endereco.objects.all())
+    assert {(e.cidade, e.uf) for e in enderecos} <= valid_pairs
+    assert {e.uf for e in enderecos} <= set(UF.values)
+    assert all(normalize_cep(e.cep) == e.cep for e in enderecos)
+    assert Endereco.objects.filter(principal=True).count() == 3000
+
+    telefones = list(Telefone.objects.all())
+    assert all(normalize_phone(t.numero) == t.numero for t in telefones)
+    assert {t.tipo for t in telefones} == {"celular", "fixo"}
+
+
+def test_seed_is_deterministic_for_a_seed():
+    call_command("seed_clients", count=500, seed=42)
+    first = _fingerprint()
+    call_command("seed_clients", count=500, seed=42, reset=True)
+    assert _fingerprint() == first
+    call_command("seed_clients", count=500, seed=43, reset=True)
+    assert _fingerprint() != first
+
+
+def test_seed_refuses_to_mix_with_existing_clients():
+    call_command("seed_clients", count=50, seed=1)
+    with pytest.raises(CommandError, match="already exist"):
+        call_command("seed_clients", count=50, seed=1)
+    call_command("seed_clients", count=50, seed=1, if_empty=True)
+    assert Cliente.objects.count() == 50
+
+
+def test_seed_keeps_sequences_and_indexes_usable():
+    call_command("seed_clients", count=100, seed=3)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename IN "
+            "('clientes', 'clientes_enderecos', 'clientes_telefones')"
+        )
+        indexes_after = cursor.fetchone()[0]
+    # The next ORM insert must not collide with the COPY-assigned ids.
+    novo = Cliente.objects.create(cpf="52998224725", nome_completo="Novo Cliente")
+    assert novo.id_cliente == 101
+    assert indexes_after >= 6

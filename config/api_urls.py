@@ -1,0 +1,10 @@
+"""Routes of the versioned REST API (/api/v1/), one include per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("clientes.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("audit.api.urls")),
+]

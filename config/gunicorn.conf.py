@@ -1,0 +1,22 @@
+"""Gunicorn settings shared by production (docker-compose) and ``make run``.
+
+Values come from the environment so that the same file serves every deployment.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 10
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+# Request bodies and headers of hostile size are refused before Django sees them.
+limit_request_line = 8190
+limit_request_fields = 100

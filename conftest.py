@@ -1,0 +1,79 @@
+"""Fixtures shared by every app's tests.
+
+Tests run against real PostgreSQL and real Redis (DATABASE_URL / REDIS_URL, or
+the embedded servers that ``make test`` starts). Nothing here fakes either.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE, sync_roles
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses to run there unless told it is safe (it is: one thread, no awaits).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEST_PASSWORD = "Senha-de-teste-123"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Give each test an empty cache, so no test sees another's entries."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def roles(db):
+    sync_roles()
+
+
+def _make_user(django_user_model, email, role):
+    user = django_user_model.objects.create_user(email=email, password=TEST_PASSWORD, nome=role)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def analista(db, roles, django_user_model):
+    return _make_user(django_user_model, "analista@teste.com.br", ANALISTA)
+
+
+@pytest.fixture
+def gerente(db, roles, django_user_model):
+    return _make_user(django_user_model, "gerente@teste.com.br", GERENTE)
+
+
+@pytest.fixture
+def administrador(db, roles, django_user_model):
+    return _make_user(django_user_model, "admin@teste.com.br", ADMINISTRADOR)
+
+
+@pytest.fixture
+def analista_client(client, analista):
+    client.force_login(analista)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, administrador):
+    client.force_login(administrador)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive the system Chromium: browsers cannot be downloaded here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "headless": True,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }  # fmt: skip

@@ -1,0 +1,40 @@
+"""Point the environment at PostgreSQL and Redis, starting embedded ones if needed.
+
+Shared by ``make run`` and ``make test``: when DATABASE_URL / REDIS_URL are set,
+those servers are used and nothing is started.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from devstack.embedded import EmbeddedPostgres, EmbeddedRedis
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / ".data"
+
+
+@contextmanager
+def data_services(database: str = "gestao_clientes"):
+    """Yield with DATABASE_URL and REDIS_URL set; stop what was started on exit."""
+    with ExitStack() as stack:
+        if not os.environ.get("DATABASE_URL"):
+            pg = EmbeddedPostgres(
+                DATA_DIR / "postgres", int(os.environ.get("EMBEDDED_PG_PORT", "54329"))
+            )
+            print(f"Starting embedded PostgreSQL on 127.0.0.1:{pg.port} (data in .data/postgres)")
+            pg.start()
+            stack.callback(pg.stop)
+            pg.create_database(database)
+            os.environ["DATABASE_URL"] = pg.url(database)
+        if not os.environ.get("REDIS_URL"):
+            redis = EmbeddedRedis(
+                DATA_DIR / "redis", int(os.environ.get("EMBEDDED_REDIS_PORT", "63799"))
+            )
+            print(f"Starting embedded Redis on 127.0.0.1:{redis.port}")
+            redis.start()
+            stack.callback(redis.stop)
+            os.environ["REDIS_URL"] = redis.url(0)
+        yield
