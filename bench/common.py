@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "gestao_clientes_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "gestao_clientes_bench")
 BENCH_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "1000000"))
 
 
