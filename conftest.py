@@ -77,3 +77,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
         ],
     }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _fresh_system_settings():
+    """System parameters are cached per process: each test reads its own."""
+    from accounts.system_settings import forget_cached_settings
+
+    forget_cached_settings()
+    yield
+    forget_cached_settings()

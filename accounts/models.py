@@ -1,6 +1,8 @@
 """User accounts: people log in with their email address, never a username."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -77,3 +79,57 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.nome or self.email).split()[0]
+
+
+class SystemSettings(models.Model):
+    """System parameters administrators change in Configurações (a single row).
+
+    Read them through ``accounts.system_settings.current_settings()``.
+    """
+
+    export_row_limit = models.PositiveIntegerField(
+        _("limite de linhas por exportação"),
+        default=50_000,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    export_sync_row_limit = models.PositiveIntegerField(
+        _("exportação imediata até (linhas)"),
+        default=2_000,
+        validators=[MinValueValidator(0), MaxValueValidator(50_000)],
+        help_text=_("Acima disso a exportação roda em segundo plano."),
+    )
+    export_retention_days = models.PositiveIntegerField(
+        _("dias até apagar arquivos exportados"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    audit_retention_days = models.PositiveIntegerField(
+        _("dias de retenção da auditoria"),
+        default=5 * 365,
+        validators=[MinValueValidator(180), MaxValueValidator(20 * 365)],
+    )
+    updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("configurações do sistema")
+        verbose_name_plural = _("configurações do sistema")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="system_settings_single_row"),
+        ]
+
+    def __str__(self):
+        return str(_("Configurações do sistema"))
+
+    def clean(self):
+        super().clean()
+        if self.export_sync_row_limit > self.export_row_limit:
+            raise ValidationError(
+                {
+                    "export_sync_row_limit": _(
+                        "Não pode ser maior que o limite de linhas por exportação."
+                    )
+                }
+            )
