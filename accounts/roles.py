@@ -25,7 +25,7 @@ _ANALISTA_PERMS = [
 ]
 ROLE_PERMISSIONS = {
     ANALISTA: _ANALISTA_PERMS,
-    GERENTE: _ANALISTA_PERMS,
+    GERENTE: [*_ANALISTA_PERMS, "clientes.view_cpf_completo"],
     ADMINISTRADOR: None,  # None: every permission of the project's apps
 }
 
