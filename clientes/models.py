@@ -57,6 +57,7 @@ class Cliente(models.Model):
         db_table = "clientes"
         verbose_name = _("cliente")
         verbose_name_plural = _("clientes")
+        permissions = [("view_cpf_completo", _("Pode ver o CPF completo"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(cpf__regex=r"^\d{11}$"), name="clientes_cpf_11_digits"
