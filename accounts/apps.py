@@ -13,5 +13,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Contas e acessos"
 
     def ready(self):
+        from accounts import receivers  # noqa: F401 - connects the receivers
+
         # After every migrate, so permissions of newly added models are granted.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.sync_roles")

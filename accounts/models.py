@@ -52,6 +52,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("ativo"), default=True)
     date_joined = models.DateTimeField(_("criado em"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("deve trocar a senha"),
+        default=False,
+        help_text=_("Senha temporária: o usuário escolhe outra no próximo acesso."),
+    )
+    # Every API token carries the version it was issued under; revoking a
+    # user's tokens bumps it, so older access tokens stop working at once.
+    token_version = models.PositiveIntegerField(_("versão dos tokens"), default=0, editable=False)
 
     objects = UserManager()
 

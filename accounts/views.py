@@ -1,11 +1,34 @@
-"""Login, logout and the home dashboard."""
+"""Login, logout, the home dashboard, Configurações and user management."""
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
+from accounts import services
 from accounts.dashboard import cards_for
-from accounts.forms import EmailAuthenticationForm
+from accounts.forms import (
+    EmailAuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SystemSettingsForm,
+    UserCreateForm,
+    UserFilterForm,
+    UserForm,
+)
+from accounts.lockout import locked_emails
+from accounts.models import SystemSettings, User
+from accounts.roles import ROLE_LABELS, user_role
+from accounts.selectors import user_list
+from accounts.system_settings import current_settings
+
+SETTINGS_PERMISSION = "accounts.change_systemsettings"
 
 
 class LoginView(auth_views.LoginView):
@@ -27,3 +50,194 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["cards"] = cards_for(self.request.user)
         return context
+
+
+class PasswordChangeView(LoginRequiredMixin, FormView):
+    """Every user changes their own password here (and must, after a reset)."""
+
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = services.user_change_password(
+            user=self.request.user, password=form.cleaned_data["new_password1"]
+        )
+        # Keep this session; the user's other sessions end (their hash is stale).
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Senha alterada."))
+        return redirect("home")
+
+
+class SettingsView(LoginRequiredMixin, View):
+    """Configurações: own password for everyone, system parameters for administrators."""
+
+    template_name = "accounts/settings.html"
+
+    def _render(self, request, form, status=200):
+        return render(request, self.template_name, {"settings_form": form}, status=status)
+
+    def get(self, request):
+        form = None
+        if request.user.has_perm(SETTINGS_PERMISSION):
+            form = SystemSettingsForm(instance=current_settings())
+        return self._render(request, form)
+
+    def post(self, request):
+        if not request.user.has_perm(SETTINGS_PERMISSION):
+            raise PermissionDenied
+        # A fresh copy: a failed validation must not alter the cached row.
+        row, _created = SystemSettings.objects.get_or_create(pk=1)
+        form = SystemSettingsForm(request.POST, instance=row)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        services.system_settings_update(values=form.cleaned_data, by=request.user)
+        messages.success(request, _("Configurações salvas."))
+        return redirect("accounts:settings")
+
+
+class _UserAdminMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = "accounts.change_user"
+
+
+class UserListView(_UserAdminMixin, View):
+    """Users with filters; HTMX requests get only the table."""
+
+    def get(self, request):
+        filters = UserFilterForm(request.GET)
+        params = filters.cleaned_data if filters.is_valid() else {}
+        users = user_list(
+            q=params.get("q", ""), role=params.get("papel", ""), situacao=params.get("situacao", "")
+        )
+        page = Paginator(users, 25).get_page(request.GET.get("pagina"))
+        locked = locked_emails([u.email for u in page])
+        rows = [
+            {"user": u, "role": ROLE_LABELS.get(user_role(u), ""), "locked": u.email in locked}
+            for u in page
+        ]
+        context = {"filters": filters, "page": page, "rows": rows}
+        template = "accounts/_user_table.html" if request.htmx else "accounts/user_list.html"
+        return render(request, template, context)
+
+
+class UserCreateView(_UserAdminMixin, View):
+    permission_required = "accounts.add_user"
+    template_name = "accounts/user_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": UserCreateForm()})
+
+    def post(self, request):
+        form = UserCreateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.user_create(
+                    email=data["email"],
+                    nome=data["nome"],
+                    role=data["role"],
+                    password=data["password1"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Usuário %(email)s criado.") % {"email": user.email})
+                return redirect("accounts:user_list")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class UserEditView(_UserAdminMixin, View):
+    template_name = "accounts/user_form.html"
+
+    def _context(self, user, form):
+        locked = bool(locked_emails([user.email]))
+        return {"form": form, "target": user, "locked": locked}
+
+    def get(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        initial = {"nome": user.nome, "email": user.email, "role": user_role(user)}
+        return render(
+            request,
+            self.template_name,
+            self._context(user, UserForm(initial=initial, instance=user)),
+        )
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        form = UserForm(request.POST, instance=user)
+        if form.is_valid():
+            if user.pk == request.user.pk and form.cleaned_data["role"] != user_role(user):
+                form.add_error("role", _("Você não pode alterar o seu próprio papel."))
+            else:
+                try:
+                    services.user_update(user=user, by=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, _("Usuário atualizado."))
+                    return redirect("accounts:user_list")
+        return render(request, self.template_name, self._context(user, form), status=400)
+
+
+class _UserActionView(_UserAdminMixin, View):
+    """A POST-only action on one user, then back to the list."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        self.act(request, user)
+        return redirect("accounts:user_list")
+
+
+class UserDeactivateView(_UserActionView):
+    def act(self, request, user):
+        if user.pk == request.user.pk:
+            messages.error(request, _("Você não pode desativar a sua própria conta."))
+            return
+        services.user_deactivate(user=user, by=request.user)
+        messages.success(
+            request,
+            _("%(email)s desativado: sessões encerradas e tokens revogados.")
+            % {"email": user.email},
+        )
+
+
+class UserReactivateView(_UserActionView):
+    def act(self, request, user):
+        services.user_reactivate(user=user, by=request.user)
+        messages.success(request, _("%(email)s reativado.") % {"email": user.email})
+
+
+class UserUnlockView(_UserActionView):
+    def act(self, request, user):
+        services.user_unlock(email=user.email, by=request.user)
+        messages.success(request, _("%(email)s desbloqueado.") % {"email": user.email})
+
+
+class UserPasswordResetView(_UserAdminMixin, View):
+    template_name = "accounts/user_password_reset.html"
+
+    def get(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        return render(
+            request, self.template_name, {"form": PasswordResetForm(user=user), "target": user}
+        )
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        form = PasswordResetForm(request.POST, user=user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "target": user}, status=400)
+        services.user_reset_password(
+            user=user, password=form.cleaned_data["password1"], by=request.user
+        )
+        messages.success(
+            request,
+            _("Senha temporária definida para %(email)s; ele deverá trocá-la no próximo acesso.")
+            % {"email": user.email},
+        )
+        return redirect("accounts:user_list")

@@ -17,9 +17,9 @@ from devstack.services import DATA_DIR, ROOT, data_services
 PYTHON = sys.executable
 
 
-def _local_secret_key() -> str:
-    """Return this checkout's own random SECRET_KEY, created on first run."""
-    path = DATA_DIR / "secret_key"
+def _local_secret_key(name: str = "secret_key") -> str:
+    """Return this checkout's own random key ``name``, created on first run."""
+    path = DATA_DIR / name
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(64))
@@ -30,6 +30,7 @@ def _local_secret_key() -> str:
 def _prepare_environment(port: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", _local_secret_key())
+    os.environ.setdefault("JWT_SIGNING_KEY", _local_secret_key("jwt_signing_key"))
     # Loopback HTTP: production's HTTPS redirect and secure cookies stay off here.
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("DEBUG", "false")

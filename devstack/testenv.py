@@ -20,6 +20,7 @@ def main(argv: list[str]) -> int:
     # in-process unless a test starts a real worker.
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+    os.environ.setdefault("JWT_SIGNING_KEY", secrets.token_urlsafe(64))
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")

@@ -1,0 +1,119 @@
+"""The JWT endpoints under /api/v1/auth/: obtain, refresh (rotating) and verify.
+
+These are the only API views open to anonymous callers: they are how a caller
+authenticates. Bad input always gets a 400 with a pt-BR message.
+"""
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+
+from accounts import signals
+from accounts.api.serializers import (
+    TokenObtainSerializer,
+    TokenRefreshSerializer,
+    TokenVerifySerializer,
+)
+from accounts.api.tokens import tokens_for
+from accounts.lockout import lockout_response
+
+_BAD_BODY = _(
+    "Corpo da requisição inválido: envie um objeto JSON (Content-Type: application/json)."
+)
+
+
+def _unauthorized(detail, code):
+    return Response(
+        {"detail": detail, "code": code},
+        status=status.HTTP_401_UNAUTHORIZED,
+        headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
+class _PublicAuthView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def handle_exception(self, exc):
+        # DRF answers a bad body with an English 400 and a wrong content type
+        # with 415; callers get one clear pt-BR 400 for both.
+        if isinstance(exc, ParseError | UnsupportedMediaType):
+            return Response(
+                {"detail": _BAD_BODY, "code": "invalid_body"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return super().handle_exception(exc)
+
+
+class TokenObtainView(_PublicAuthView):
+    """Exchange email and password for an access and a refresh token.
+
+    Counts toward the same lockout as the web login (same account, same IP).
+    """
+
+    def post(self, request):
+        serializer = TokenObtainSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"]
+        http_request = request._request  # axes flags the Django request, not DRF's wrapper
+        user = authenticate(
+            http_request, username=email, password=serializer.validated_data["password"]
+        )
+        if getattr(http_request, "axes_locked_out", False):
+            return lockout_response(http_request, credentials={"username": email})
+        if user is None:
+            return _unauthorized(_("E-mail ou senha incorretos."), "invalid_credentials")
+        if user.must_change_password:
+            return Response(
+                {
+                    "detail": _(
+                        "Sua senha é temporária: entre no sistema e escolha uma nova "
+                        "senha antes de usar a API."
+                    ),
+                    "code": "password_change_required",
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        # A successful login clears this pair's failures, as on the web.
+        AxesProxyHandler.reset_attempts(
+            username=email.lower(), ip_address=http_request.axes_ip_address
+        )
+        refresh = tokens_for(user)
+        update_last_login(None, user)
+        signals.token_obtained.send(type(user), user=user, request=http_request)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class TokenRefreshView(_PublicAuthView):
+    """Rotate a refresh token: returns a new access and refresh token; the old one dies."""
+
+    def post(self, request):
+        serializer = TokenRefreshSerializer(data=request.data)
+        try:
+            with transaction.atomic():
+                serializer.is_valid(raise_exception=True)
+        except TokenError:
+            return _unauthorized(_("Token inválido, expirado ou revogado."), "token_not_valid")
+        signals.token_refreshed.send(
+            type(serializer.user), user=serializer.user, request=request._request
+        )
+        return Response(serializer.validated_data)
+
+
+class TokenVerifyView(_PublicAuthView):
+    """Answer 200 if a token is valid now, 401 otherwise."""
+
+    def post(self, request):
+        serializer = TokenVerifySerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError:
+            return _unauthorized(_("Token inválido, expirado ou revogado."), "token_not_valid")
+        return Response({})
