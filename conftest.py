@@ -33,7 +33,13 @@ def roles(db):
 
 
 def _make_user(django_user_model, email, role):
-    user = django_user_model.objects.create_user(email=email, password=TEST_PASSWORD, nome=role)
+    user = django_user_model.objects.create_user(
+        # Administradores reach the Django admin (accounts.services._set_role).
+        email=email,
+        password=TEST_PASSWORD,
+        nome=role,
+        is_staff=role == ADMINISTRADOR,
+    )
     user.groups.add(Group.objects.get(name=role))
     return user
 

@@ -1,0 +1,12 @@
+"""Who may use the project-level URLs. See accounts/tests/matrix.py."""
+
+from accounts.tests.matrix import public
+
+url_rules = {
+    # Load balancers and compose healthchecks call it without credentials.
+    "health": public(200),
+    # The API description is public so integrators can read it before they
+    # have credentials; every endpoint it describes checks permissions itself.
+    "api-schema": public(200),
+    "api-docs": public(200),
+}
