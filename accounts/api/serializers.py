@@ -63,7 +63,7 @@ class TokenRefreshSerializer(serializers.Serializer):
         # Lock the token's row first: two concurrent refreshes of one token must
         # not both succeed (the second one is a replay).
         jti = UntypedToken(attrs["refresh"]).get(api_settings.JTI_CLAIM)
-        OutstandingToken.objects.select_for_update().filter(jti=jti).first()
+        OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=jti).first()
         refresh = RefreshToken(attrs["refresh"])  # signature, expiry, type, blacklist
         self.user = _user_of(refresh)
         access = str(refresh.access_token)

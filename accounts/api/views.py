@@ -24,6 +24,7 @@ from accounts.api.serializers import (
 )
 from accounts.api.tokens import tokens_for
 from accounts.lockout import lockout_response
+from accounts.roles import user_role
 
 _BAD_BODY = _(
     "Corpo da requisição inválido: envie um objeto JSON (Content-Type: application/json)."
@@ -117,3 +118,13 @@ class TokenVerifyView(_PublicAuthView):
         except TokenError:
             return _unauthorized(_("Token inválido, expirado ou revogado."), "token_not_valid")
         return Response({})
+
+
+class MeView(APIView):
+    """Who the token (or session) belongs to: email, name and role."""
+
+    def get(self, request):
+        user = request.user
+        return Response(
+            {"id": user.pk, "email": user.email, "nome": user.nome, "papel": user_role(user)}
+        )

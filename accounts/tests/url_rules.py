@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 
 from accounts.roles import ADMINISTRADOR
-from accounts.tests.matrix import ADMIN_LOGIN, LOGIN, custom, public
+from accounts.tests.matrix import ADMIN_LOGIN, LOGIN, api, custom, public
 
 _OK_OR_REDIRECT = (200, 302)
 
@@ -58,6 +58,7 @@ url_rules = {
     "auth-api:token": public(400, method="post", data={}, content_type="application/json"),
     "auth-api:token-refresh": public(400, method="post", data={}, content_type="application/json"),
     "auth-api:token-verify": public(400, method="post", data={}, content_type="application/json"),
+    "auth-api:me": api(),
     "home": custom(LOGIN, 200, 200, 200),
     # The Django admin is for Administradores (staff) only; everyone else is
     # sent to its login page. Object URLs get an existing user's id.
