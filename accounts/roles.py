@@ -52,7 +52,8 @@ def sync_roles():
 
 def user_role(user):
     """Return the name of the user's highest role, or None."""
-    names = set(user.groups.values_list("name", flat=True))
+    # .all() uses groups prefetched by a list view instead of a query per user.
+    names = {group.name for group in user.groups.all()}
     for role in (ADMINISTRADOR, GERENTE, ANALISTA):
         if role in names:
             return role
