@@ -77,6 +77,10 @@ def test_dashboard_on_a_phone(page, live_server, administrador):
     assert len({round(box["x"]) for box in boxes}) == 1
     assert all(b["y"] >= a["y"] + a["height"] for a, b in pairwise(boxes))
     assert all(box["width"] > 300 for box in boxes)
+    # Wide tables scroll inside their box, never the whole page.
+    page.goto(f"{live_server.url}/conta/usuarios/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto(f"{live_server.url}/")
     # The header menu opens and logs out.
     page.locator(".user-menu summary").click()
     page.get_by_role("button", name="Sair").click()

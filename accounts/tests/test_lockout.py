@@ -151,3 +151,10 @@ def test_unknown_email_counts_too(client):
     for _ in range(5):
         _web_login(client, "ninguem@teste.com.br", WRONG)
     assert _web_login(client, "ninguem@teste.com.br", WRONG).status_code == 429
+
+
+def test_the_attempt_record_keeps_no_password(client, analista):
+    _web_login(client, analista.email, "segredo-que-nao-fica-123")
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == analista.email
+    assert "segredo-que-nao-fica-123" not in attempt.post_data

@@ -222,3 +222,13 @@ def test_django_admin_password_change_is_a_reset(admin_client_, analista, admini
     assert ("password_reset", {"user": analista, "by": administrador}) in [
         (name, {k: v for k, v in kw.items() if k != "signal"}) for name, kw in received
     ]
+
+
+def test_temporary_password_blocks_the_session_api_too(client, analista):
+    analista.must_change_password = True
+    analista.save()
+    client.force_login(analista)
+    response = client.get(reverse("auth-api:me"))
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"
+    assert client.get(reverse("accounts:password_change")).status_code == 200
