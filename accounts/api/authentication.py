@@ -1,6 +1,7 @@
 """Bearer-token authentication that honours revocation."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
@@ -22,3 +23,10 @@ class RevocableJWTAuthentication(JWTAuthentication):
                 _("Este token foi revogado. Obtenha um novo token."), code="token_revoked"
             )
         return user
+
+
+class RevocableJWTScheme(SimpleJWTScheme):
+    """Describe RevocableJWTAuthentication in the OpenAPI schema (a Bearer JWT)."""
+
+    target_class = RevocableJWTAuthentication
+    name = "jwtAuth"

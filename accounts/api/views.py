@@ -9,7 +9,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -28,6 +29,14 @@ from accounts.roles import user_role
 
 _BAD_BODY = _(
     "Corpo da requisição inválido: envie um objeto JSON (Content-Type: application/json)."
+)
+
+
+_PAIR = inline_serializer(
+    "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+_ERROR = inline_serializer(
+    "AuthError", {"detail": serializers.CharField(), "code": serializers.CharField()}
 )
 
 
@@ -59,6 +68,17 @@ class TokenObtainView(_PublicAuthView):
     Counts toward the same lockout as the web login (same account, same IP).
     """
 
+    @extend_schema(
+        request=TokenObtainSerializer,
+        responses={
+            200: _PAIR,
+            400: OpenApiResponse(description="Entrada inválida"),
+            401: _ERROR,
+            403: _ERROR,
+            429: _ERROR,
+        },
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = TokenObtainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -95,6 +115,11 @@ class TokenObtainView(_PublicAuthView):
 class TokenRefreshView(_PublicAuthView):
     """Rotate a refresh token: returns a new access and refresh token; the old one dies."""
 
+    @extend_schema(
+        request=TokenRefreshSerializer,
+        responses={200: _PAIR, 400: OpenApiResponse(description="Entrada inválida"), 401: _ERROR},
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = TokenRefreshSerializer(data=request.data)
         try:
@@ -111,6 +136,11 @@ class TokenRefreshView(_PublicAuthView):
 class TokenVerifyView(_PublicAuthView):
     """Answer 200 if a token is valid now, 401 otherwise."""
 
+    @extend_schema(
+        request=TokenVerifySerializer,
+        responses={200: OpenApiResponse(description="Token válido"), 401: _ERROR},
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = TokenVerifySerializer(data=request.data)
         try:
@@ -123,6 +153,18 @@ class TokenVerifyView(_PublicAuthView):
 class MeView(APIView):
     """Who the token (or session) belongs to: email, name and role."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "Me",
+            {
+                "id": serializers.IntegerField(),
+                "email": serializers.EmailField(),
+                "nome": serializers.CharField(),
+                "papel": serializers.CharField(allow_null=True),
+            },
+        ),
+        tags=["auth"],
+    )
     def get(self, request):
         user = request.user
         return Response(
