@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.lockout import locked_emails
+from accounts.lockout import with_lockout
 from accounts.models import User
 
 _acting_admin: ContextVar = ContextVar("acting_admin", default=None)
@@ -80,6 +80,9 @@ class UserAdmin(DjangoUserAdmin):
             services.user_reactivate(user=user, by=request.user)
         self.message_user(request, _("Usuários reativados."), messages.SUCCESS)
 
+    def get_queryset(self, request):
+        return with_lockout(super().get_queryset(request))
+
     @admin.display(description=_("bloqueado"), boolean=True)
     def locked(self, obj):
-        return obj.email in locked_emails([obj.email])
+        return obj.locked

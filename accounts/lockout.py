@@ -6,7 +6,7 @@ account from the same client IP lock that pair for ``AXES_COOLOFF_TIME``.
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -72,19 +72,29 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
-def locked_emails(emails) -> set[str]:
-    """Return which of ``emails`` are locked out from at least one IP right now."""
-    from django.conf import settings
-
-    threshold = timezone.now() - get_cool_off()
+def _locked_pairs(threshold):
     # axes keeps one row per (account, IP, user agent) and counts a pair's
     # failures across user agents, so sum them the same way.
-    return set(
-        AccessAttempt.objects.filter(
-            username__in=[e.lower() for e in emails], attempt_time__gte=threshold
-        )
+    from django.conf import settings
+
+    return (
+        AccessAttempt.objects.filter(attempt_time__gte=threshold)
         .values("username", "ip_address")
         .annotate(total=Sum("failures_since_start"))
         .filter(total__gte=settings.AXES_FAILURE_LIMIT)
-        .values_list("username", flat=True)
     )
+
+
+def with_lockout(users):
+    """Annotate a User queryset with ``locked``: locked out from at least one IP now."""
+    threshold = timezone.now() - get_cool_off()
+    return users.annotate(
+        locked=Exists(_locked_pairs(threshold).filter(username=OuterRef("email")))
+    )
+
+
+def locked_emails(emails) -> set[str]:
+    """Return which of ``emails`` are locked out from at least one IP right now."""
+    threshold = timezone.now() - get_cool_off()
+    pairs = _locked_pairs(threshold).filter(username__in=[e.lower() for e in emails])
+    return set(pairs.values_list("username", flat=True))

@@ -56,7 +56,11 @@ def user_update(*, user: User, nome: str, email: str, role: str, by: User | None
 
 
 def _end_sessions(user: User) -> int:
-    """Delete the user's server-side web sessions; return how many."""
+    """Delete the user's server-side web sessions; return how many.
+
+    Sessions do not index their user, so this decodes the live ones: an
+    administrator's action over at most a few thousand rows.
+    """
     keys = [
         session.session_key
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()

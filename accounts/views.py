@@ -22,7 +22,7 @@ from accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from accounts.lockout import locked_emails
+from accounts.lockout import locked_emails, with_lockout
 from accounts.models import SystemSettings, User
 from accounts.roles import ROLE_LABELS, user_role
 from accounts.selectors import user_list
@@ -111,12 +111,8 @@ class UserListView(_UserAdminMixin, View):
         users = user_list(
             q=params.get("q", ""), role=params.get("papel", ""), situacao=params.get("situacao", "")
         )
-        page = Paginator(users, 25).get_page(request.GET.get("pagina"))
-        locked = locked_emails([u.email for u in page])
-        rows = [
-            {"user": u, "role": ROLE_LABELS.get(user_role(u), ""), "locked": u.email in locked}
-            for u in page
-        ]
+        page = Paginator(with_lockout(users), 25).get_page(request.GET.get("pagina"))
+        rows = [{"user": u, "role": ROLE_LABELS.get(user_role(u), "")} for u in page]
         context = {"filters": filters, "page": page, "rows": rows}
         template = "accounts/_user_table.html" if request.htmx else "accounts/user_list.html"
         return render(request, template, context)

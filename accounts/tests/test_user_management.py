@@ -68,7 +68,7 @@ def test_htmx_gets_only_the_table(admin_client_, analista):
 def test_list_query_count_does_not_grow_with_users(admin_client_, django_assert_max_num_queries):
     for n in range(30):
         User.objects.create_user(email=f"u{n}@teste.com.br", nome=f"Usuário {n}")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = admin_client_.get(LIST_URL)
     assert response.status_code == 200
 
@@ -232,3 +232,14 @@ def test_temporary_password_blocks_the_session_api_too(client, analista):
     assert response.status_code == 403
     assert response.json()["code"] == "password_change_required"
     assert client.get(reverse("accounts:password_change")).status_code == 200
+
+
+def test_pagination_keeps_the_filters(admin_client_):
+    for n in range(30):
+        User.objects.create_user(email=f"pessoa{n:02d}@teste.com.br", nome=f"Pessoa {n}")
+    first = admin_client_.get(LIST_URL, {"q": "pessoa", "situacao": "ativos"}).content.decode()
+    assert "Página 1 de 2" in first
+    assert "?q=pessoa&amp;situacao=ativos&amp;pagina=2" in first
+    second = admin_client_.get(LIST_URL, {"q": "pessoa", "situacao": "ativos", "pagina": 2})
+    assert "pessoa29@teste.com.br" in second.content.decode()
+    assert "admin@teste.com.br" not in second.content.decode()
