@@ -150,9 +150,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
     # bcrypt over SHA-256 avoids bcrypt's silent truncation at 72 bytes.
-    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "accounts.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# bcrypt work factor; lower only in tests (devstack/testenv.py).
+BCRYPT_ROUNDS = env.int("BCRYPT_ROUNDS", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

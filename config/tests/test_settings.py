@@ -38,6 +38,18 @@ def test_production_settings_accept_a_real_secret_key():
 def test_bcrypt_is_the_password_hasher():
     from django.conf import settings
 
-    assert settings.PASSWORD_HASHERS[0].endswith("BCryptSHA256PasswordHasher")
+    assert settings.PASSWORD_HASHERS[0] == "accounts.hashers.BCryptSHA256PasswordHasher"
     assert settings.LANGUAGE_CODE == "pt-br"
     assert settings.TIME_ZONE == "America/Sao_Paulo"
+
+
+def test_passwords_are_stored_as_bcrypt_and_verify_across_work_factors(settings):
+    from django.contrib.auth.hashers import check_password, make_password
+
+    settings.BCRYPT_ROUNDS = 12  # production's work factor
+    production_hash = make_password("Senha-forte-2026")
+    assert production_hash.startswith("bcrypt_sha256$$2b$12$")
+    settings.BCRYPT_ROUNDS = 4
+    assert make_password("Senha-forte-2026").startswith("bcrypt_sha256$$2b$04$")
+    assert check_password("Senha-forte-2026", production_hash)
+    assert not check_password("senha-errada-2026", production_hash)
