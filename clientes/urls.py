@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 - routes are added as features land
+from django.urls import path
+
+from clientes import views
 
 app_name = "clientes"
 
-urlpatterns = []
+urlpatterns = [
+    path("novo/", views.ClienteCreateView.as_view(), name="create"),
+    path("<int:id_cliente>/", views.ClienteDetailView.as_view(), name="detail"),
+    path("<int:id_cliente>/editar/", views.ClienteUpdateView.as_view(), name="update"),
+    path("<int:id_cliente>/inativar/", views.ClienteDeactivateView.as_view(), name="deactivate"),
+    path("<int:id_cliente>/reativar/", views.ClienteReactivateView.as_view(), name="reactivate"),
+    path("<int:id_cliente>/excluir/", views.ClienteDeleteView.as_view(), name="delete"),
+]

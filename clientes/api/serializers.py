@@ -1,0 +1,156 @@
+"""JSON shape of a client: field names follow the data model.
+
+Serializers only parse and check the shape of the input (types, lengths,
+formats, unknown fields); every write, and the rules that need the database
+(CPF uniqueness, the version check), go through ``clientes.services``.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from clientes.br import format_cep, format_cpf, format_phone, normalize_cep, normalize_cpf, normalize_phone
+from clientes.choices import UF, Sexo, TipoTelefone
+from clientes.models import Cliente, Endereco, Telefone
+from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
+
+
+def _django_rule(check):
+    """Run a ``clientes.br``/``validators`` check, keeping its message and code."""
+
+    def run(value):
+        try:
+            return check(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.error_list[0].code) from exc
+
+    return run
+
+
+class StrictFieldsMixin:
+    """Refuse fields the API does not know instead of silently ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: serializers.ErrorDetail(
+                            _("Campo desconhecido ou somente leitura."), code="campo_desconhecido"
+                        )
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class EnderecoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1,
+        help_text=_("Envie o id para alterar um endereço existente; sem id, um novo é criado."),
+    )  # fmt: skip
+    cep = serializers.CharField(max_length=9, help_text=_("8 dígitos, com ou sem máscara."))
+    cep_formatado = serializers.SerializerMethodField()
+    uf = serializers.ChoiceField(choices=UF.choices)
+
+    class Meta:
+        model = Endereco
+        fields = [
+            "id", "cep", "cep_formatado", "logradouro", "numero", "complemento", "bairro",
+            "cidade", "uf", "principal",
+        ]  # fmt: skip
+        extra_kwargs = {
+            name: {"validators": [_django_rule(validate_texto)]}
+            for name in ("logradouro", "numero", "complemento", "bairro", "cidade")
+        }
+
+    def get_cep_formatado(self, obj) -> str:
+        return format_cep(obj.cep)
+
+    def validate_cep(self, value):
+        return _django_rule(normalize_cep)(value)
+
+
+class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1,
+        help_text=_("Envie o id para alterar um telefone existente; sem id, um novo é criado."),
+    )  # fmt: skip
+    tipo = serializers.ChoiceField(choices=TipoTelefone.choices)
+    numero = serializers.CharField(
+        max_length=20, help_text=_("DDD + 8 (fixo) ou 9 (celular) dígitos, com ou sem máscara.")
+    )
+    numero_formatado = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Telefone
+        fields = ["id", "tipo", "numero", "numero_formatado", "principal"]
+
+    def get_numero_formatado(self, obj) -> str:
+        return format_phone(obj.numero)
+
+    def validate_numero(self, value):
+        return _django_rule(normalize_phone)(value)
+
+
+class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    cpf = serializers.CharField(
+        max_length=14, help_text=_("11 dígitos, com ou sem máscara (000.000.000-00).")
+    )
+    cpf_formatado = serializers.SerializerMethodField()
+    nome_completo = serializers.CharField(max_length=255, validators=[_django_rule(validate_nome)])
+    sexo = serializers.ChoiceField(choices=Sexo.choices, required=False, allow_blank=True)
+    data_nascimento = serializers.DateField(
+        required=False, allow_null=True, validators=[_django_rule(validate_data_nascimento)]
+    )
+    idade = serializers.SerializerMethodField()
+    created_by = serializers.SerializerMethodField()
+    updated_by = serializers.SerializerMethodField()
+    enderecos = EnderecoSerializer(many=True, required=False, max_length=10)
+    telefones = TelefoneSerializer(many=True, required=False, max_length=10)
+
+    class Meta:
+        model = Cliente
+        fields = [
+            "id_cliente", "cpf", "cpf_formatado", "nome_completo", "nome_social",
+            "data_nascimento", "idade", "sexo", "nome_mae", "email", "ativo",
+            "motivo_inativacao", "enderecos", "telefones", "versao", "created_at",
+            "created_by", "updated_at", "updated_by",
+        ]  # fmt: skip
+        read_only_fields = ["ativo", "motivo_inativacao", "versao", "created_at", "updated_at"]
+        extra_kwargs = {
+            "nome_social": {"validators": [_django_rule(validate_texto)]},
+            "nome_mae": {"validators": [_django_rule(validate_texto)]},
+        }
+
+    def get_cpf_formatado(self, obj) -> str:
+        return format_cpf(obj.cpf)
+
+    def get_idade(self, obj) -> int | None:
+        return obj.idade()
+
+    def get_created_by(self, obj) -> str | None:
+        return obj.created_by.get_full_name() if obj.created_by_id else None
+
+    def get_updated_by(self, obj) -> str | None:
+        return obj.updated_by.get_full_name() if obj.updated_by_id else None
+
+    def validate_cpf(self, value):
+        return _django_rule(normalize_cpf)(value)
+
+    def service_kwargs(self) -> dict:
+        """Split validated data into the arguments of the client services."""
+        data = dict(self.validated_data)
+        kwargs = {}
+        for name in ("enderecos", "telefones"):
+            if name in data:
+                kwargs[name] = [dict(item) for item in data.pop(name)]
+        return {"data": data, **kwargs}
+
+
+class DeactivateSerializer(StrictFieldsMixin, serializers.Serializer):
+    motivo_inativacao = serializers.CharField(
+        max_length=255, validators=[_django_rule(validate_texto)]
+    )

@@ -1,0 +1,288 @@
+"""REST endpoints of the client registry (/api/v1/clients/).
+
+Reads go through ``clientes.selectors`` and writes through
+``clientes.services``. Every write to an existing client carries the version
+the caller read, as ``If-Match: "<versao>"`` (the ETag of GET), so a client
+changed meanwhile is never silently overwritten (412).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from clientes import services
+from clientes.api.errors import (
+    ClientErrorResponseSerializer,
+    PreconditionFailed,
+    PreconditionRequired,
+    validation_error,
+)
+from clientes.api.serializers import ClienteSerializer, DeactivateSerializer
+from clientes.filters import ClienteFilterSet
+from clientes.models import Cliente
+from clientes.selectors import cliente_get, cliente_search
+
+_ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+
+
+class ClientePermission(BasePermission):
+    """Model permissions by method; viewing needs ``view_cliente`` too."""
+
+    perms = {
+        "GET": "clientes.view_cliente",
+        "HEAD": "clientes.view_cliente",
+        "OPTIONS": "clientes.view_cliente",
+        "POST": "clientes.add_cliente",
+        "PUT": "clientes.change_cliente",
+        "PATCH": "clientes.change_cliente",
+        "DELETE": "clientes.delete_cliente",
+    }
+
+    def has_permission(self, request, view):
+        perm = getattr(view, "required_permission", None) or self.perms.get(request.method)
+        user = request.user
+        return bool(user and user.is_authenticated and perm and user.has_perm(perm))
+
+
+class ClientePagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ClienteSearchFilter(DjangoFilterBackend):
+    """Filter with ``cliente_search`` (the one search path for screen, API and exports).
+
+    Being a DjangoFilterBackend with the view's ``filterset_class`` makes the
+    OpenAPI schema list the FilterSet's parameters.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        try:
+            found = cliente_search(user=request.user, params=request.query_params)
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
+        return found.select_related("created_by", "updated_by").prefetch_related(
+            "enderecos", "telefones"
+        )
+
+
+def etag(cliente: Cliente) -> str:
+    return f'"{cliente.versao}"'
+
+
+def _with_etag(cliente: Cliente, status_code=status.HTTP_200_OK) -> Response:
+    response = Response(ClienteSerializer(cliente).data, status=status_code)
+    response["ETag"] = etag(cliente)
+    return response
+
+
+def _if_match(request, *, required: bool) -> int | None:
+    """Return the version in If-Match; 428 when required and missing, 412 when unusable."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        if required:
+            raise PreconditionRequired()
+        return None
+    match = _ETAG.match(header)
+    if not match:
+        raise PreconditionFailed(
+            _('If-Match inválido: use o ETag recebido no GET, por exemplo "3".')
+        )
+    return int(match.group(1))
+
+
+def _conflict(exc: services.ClienteAlteradoError) -> PreconditionFailed:
+    return PreconditionFailed(
+        _("%(msg)s ETag atual: %(etag)s.") % {"msg": exc.message, "etag": f'"{exc.versao_atual}"'}
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_('ETag do cliente lido no GET, ex.: "3". Sem ele: 428; desatualizado: 412.'),
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_("ETag do cliente lido no GET; se enviado e desatualizado: 412."),
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=True,
+    description=_("Versão atual do cliente, para enviar em If-Match."),
+)
+PRECONDITION_RESPONSES = {
+    412: OpenApiResponse(ClientErrorResponseSerializer, _("O cliente foi alterado por outra pessoa.")),
+    428: OpenApiResponse(ClientErrorResponseSerializer, _("Falta o cabeçalho If-Match.")),
+}
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("Listar e filtrar clientes (paginado)")),
+    post=extend_schema(
+        summary=_("Cadastrar cliente com endereços e telefones"),
+        parameters=[ETAG_HEADER],
+        responses={201: ClienteSerializer},
+    ),
+)
+class ClienteListCreateView(generics.ListCreateAPIView):
+    serializer_class = ClienteSerializer
+    permission_classes = [ClientePermission]
+    pagination_class = ClientePagination
+    filter_backends = [ClienteSearchFilter]
+    filterset_class = ClienteFilterSet
+    queryset = Cliente.objects.none()  # the search filter supplies the rows
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            cliente = services.cliente_create(actor=request.user, **serializer.service_kwargs())
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
+        cliente = cliente_get(user=request.user, id_cliente=cliente.pk)
+        response = _with_etag(cliente, status.HTTP_201_CREATED)
+        response["Location"] = f"{request.path}{cliente.pk}/"
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(summary=_("Perfil completo do cliente"), parameters=[ETAG_HEADER]),
+    put=extend_schema(
+        summary=_("Substituir os dados do cliente"),
+        description=_(
+            "Campos opcionais omitidos voltam ao vazio; endereços e telefones omitidos são "
+            "removidos. Itens com id alteram a linha existente."
+        ),
+        parameters=[IF_MATCH, ETAG_HEADER],
+        responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
+    ),
+    patch=extend_schema(
+        summary=_("Alterar alguns campos do cliente"),
+        description=_("Só os campos enviados mudam; uma lista de endereços/telefones enviada substitui a atual."),
+        parameters=[IF_MATCH, ETAG_HEADER],
+        responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
+    ),
+    delete=extend_schema(
+        summary=_("Excluir o cliente definitivamente (administradores)"),
+        description=_("Para apenas inativar, use POST .../deactivate/."),
+        parameters=[IF_MATCH],
+        responses={204: None, **PRECONDITION_RESPONSES},
+    ),
+)
+class ClienteDetailView(generics.GenericAPIView):
+    serializer_class = ClienteSerializer
+    permission_classes = [ClientePermission]
+    queryset = Cliente.objects.none()
+
+    def get_object(self) -> Cliente:
+        return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
+
+    def get(self, request, *args, **kwargs):
+        return _with_etag(self.get_object())
+
+    def put(self, request, *args, **kwargs):
+        return self._update(request, partial=False)
+
+    def patch(self, request, *args, **kwargs):
+        return self._update(request, partial=True)
+
+    def delete(self, request, *args, **kwargs):
+        cliente = self.get_object()
+        versao = _if_match(request, required=True)
+        try:
+            services.cliente_delete(actor=request.user, id_cliente=cliente.pk, versao=versao)
+        except services.ClienteAlteradoError as exc:
+            raise _conflict(exc) from exc
+        except Cliente.DoesNotExist as exc:
+            raise Http404 from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request, *, partial: bool) -> Response:
+        cliente = self.get_object()
+        versao = _if_match(request, required=True)
+        serializer = self.get_serializer(cliente, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        kwargs = serializer.service_kwargs()
+        if not partial:
+            # PUT replaces the whole client: what is left out goes back to empty.
+            kwargs["data"] = {
+                name: kwargs["data"].get(name, None if name == "data_nascimento" else "")
+                for name in services.CLIENTE_FIELDS
+            }
+            kwargs.setdefault("enderecos", [])
+            kwargs.setdefault("telefones", [])
+        try:
+            services.cliente_update(
+                actor=request.user, id_cliente=cliente.pk, versao=versao, **kwargs
+            )
+        except services.ClienteAlteradoError as exc:
+            raise _conflict(exc) from exc
+        except Cliente.DoesNotExist as exc:
+            raise Http404 from exc
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
+        return _with_etag(self.get_object())
+
+
+class _StatusView(generics.GenericAPIView):
+    serializer_class = ClienteSerializer
+    permission_classes = [ClientePermission]
+    required_permission = "clientes.change_cliente"
+    queryset = Cliente.objects.none()
+
+    def _run(self, request, action, **extra) -> Response:
+        cliente = cliente_get(user=request.user, id_cliente=self.kwargs["id_cliente"])
+        versao = _if_match(request, required=False)
+        try:
+            action(actor=request.user, id_cliente=cliente.pk, versao=versao, **extra)
+        except services.ClienteAlteradoError as exc:
+            raise _conflict(exc) from exc
+        except Cliente.DoesNotExist as exc:
+            raise Http404 from exc
+        except DjangoValidationError as exc:
+            raise validation_error(exc) from exc
+        return _with_etag(cliente_get(user=request.user, id_cliente=cliente.pk))
+
+
+class ClienteDeactivateView(_StatusView):
+    @extend_schema(
+        summary=_("Inativar o cliente (exclusão lógica, com motivo)"),
+        request=DeactivateSerializer,
+        parameters=[IF_MATCH_OPTIONAL, ETAG_HEADER],
+        responses={200: ClienteSerializer, 412: PRECONDITION_RESPONSES[412]},
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = DeactivateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._run(
+            request, services.cliente_deactivate, motivo=serializer.validated_data["motivo_inativacao"]
+        )
+
+
+class ClienteReactivateView(_StatusView):
+    @extend_schema(
+        summary=_("Reativar um cliente inativo"),
+        request=None,
+        parameters=[IF_MATCH_OPTIONAL, ETAG_HEADER],
+        responses={200: ClienteSerializer, 412: PRECONDITION_RESPONSES[412]},
+    )
+    def post(self, request, *args, **kwargs):
+        return self._run(request, services.cliente_reactivate)
