@@ -114,7 +114,9 @@ class _NestedFormSet(forms.BaseInlineFormSet):
                 continue
             if not form.instance.pk and not form.has_changed():
                 continue  # an empty extra row
-            item = {name: form.cleaned_data[name] for name in form._meta.fields}
+            item = {
+                name: form.cleaned_data[name] for name in form._meta.fields if name != self.fk.name
+            }
             if form.instance.pk:
                 item["id"] = form.instance.pk
             items.append(item)
@@ -123,6 +125,8 @@ class _NestedFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if any(self.errors):
+            return  # rows with errors have no cleaned data to count
         items, _forms = self.service_items()
         if sum(1 for item in items if item.get("principal")) > 1:
             raise forms.ValidationError(self.principal_message, code="principal_multiplo")

@@ -191,7 +191,13 @@ def _validate_cliente(cliente: Cliente) -> None:
     run("nome_completo", lambda: validate_nome(cliente.nome_completo))
     for field in ("nome_social", "nome_mae"):
         run(field, lambda f=field: validate_texto(getattr(cliente, f)))
-    run("data_nascimento", lambda: validate_data_nascimento(cliente.data_nascimento))
+
+    def data_nascimento():
+        field = Cliente._meta.get_field("data_nascimento")
+        cliente.data_nascimento = field.to_python(cliente.data_nascimento)
+        validate_data_nascimento(cliente.data_nascimento)
+
+    run("data_nascimento", data_nascimento)
     try:
         cliente.full_clean(exclude=[*errors, "created_by", "updated_by"], validate_unique=False)
     except ValidationError as exc:
@@ -300,8 +306,9 @@ def _save(cliente: Cliente, rows: dict) -> None:
                 keep, drop = rows[name]
                 for row in drop:
                     row.delete()
-                # Rows losing "principal" first: the one-principal index is not deferrable.
-                for row in sorted(keep, key=lambda r: r.principal):
+                # Existing rows that may lose "principal" go first (the one-principal
+                # index is not deferrable); new rows keep the order given.
+                for row in sorted(keep, key=lambda r: 0 if r.pk and not r.principal else 1):
                     row.cliente = cliente
                     row.save()
     except IntegrityError as exc:
