@@ -9,7 +9,14 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import format_cep, format_cpf, format_phone, normalize_cep, normalize_cpf, normalize_phone
+from clientes.br import (
+    format_cep,
+    format_cpf,
+    format_phone,
+    normalize_cep,
+    normalize_cpf,
+    normalize_phone,
+)
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.selectors import cliente_get_by_cpf
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
@@ -22,7 +29,15 @@ class ClienteForm(forms.ModelForm):
 
     class Meta:
         model = Cliente
-        fields = ["cpf", "nome_completo", "nome_social", "data_nascimento", "sexo", "nome_mae", "email"]
+        fields = [
+            "cpf",
+            "nome_completo",
+            "nome_social",
+            "data_nascimento",
+            "sexo",
+            "nome_mae",
+            "email",
+        ]
         widgets = {
             "cpf": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off", "data-mask": "cpf",
@@ -49,7 +64,9 @@ class ClienteForm(forms.ModelForm):
         cpf = normalize_cpf(self.cleaned_data["cpf"])
         other = cliente_get_by_cpf(user=None, cpf=cpf)
         if other is not None and other.pk != self.instance.pk:
-            raise forms.ValidationError(_("Já existe um cliente com este CPF."), code="cpf_duplicado")
+            raise forms.ValidationError(
+                _("Já existe um cliente com este CPF."), code="cpf_duplicado"
+            )
         return cpf
 
     def validate_unique(self):
@@ -63,10 +80,24 @@ class ClienteForm(forms.ModelForm):
 class EnderecoForm(forms.ModelForm):
     class Meta:
         model = Endereco
-        fields = ["cep", "logradouro", "numero", "complemento", "bairro", "cidade", "uf", "principal"]
+        fields = [
+            "cep",
+            "logradouro",
+            "numero",
+            "complemento",
+            "bairro",
+            "cidade",
+            "uf",
+            "principal",
+        ]
         widgets = {
             "cep": forms.TextInput(
-                attrs={"inputmode": "numeric", "data-mask": "cep", "placeholder": "00000-000", "maxlength": 9}
+                attrs={
+                    "inputmode": "numeric",
+                    "data-mask": "cep",
+                    "placeholder": "00000-000",
+                    "maxlength": 9,
+                }
             ),
         }
 
@@ -89,8 +120,8 @@ class TelefoneForm(forms.ModelForm):
         fields = ["tipo", "numero", "principal"]
         widgets = {
             "numero": forms.TextInput(
-                attrs={"inputmode": "tel", "data-mask": "telefone", "placeholder": "(11) 99999-9999",
-                       "maxlength": 15}
+                attrs={"inputmode": "tel", "data-mask": "telefone",
+                       "placeholder": "(11) 99999-9999", "maxlength": 15}
             ),
         }  # fmt: skip
 
@@ -141,10 +172,22 @@ class TelefoneFormSet(_NestedFormSet):
 
 
 EnderecoInlineFormSet = inlineformset_factory(
-    Cliente, Endereco, form=EnderecoForm, formset=EnderecoFormSet, extra=1, can_delete=True, max_num=10
+    Cliente,
+    Endereco,
+    form=EnderecoForm,
+    formset=EnderecoFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=10,
 )
 TelefoneInlineFormSet = inlineformset_factory(
-    Cliente, Telefone, form=TelefoneForm, formset=TelefoneFormSet, extra=1, can_delete=True, max_num=10
+    Cliente,
+    Telefone,
+    form=TelefoneForm,
+    formset=TelefoneFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=10,
 )
 
 

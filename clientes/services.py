@@ -25,8 +25,25 @@ from clientes.br import normalize_cep, normalize_cpf, normalize_phone
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 
-CLIENTE_FIELDS = ("cpf", "nome_completo", "nome_social", "data_nascimento", "sexo", "nome_mae", "email")
-ENDERECO_FIELDS = ("cep", "logradouro", "numero", "complemento", "bairro", "cidade", "uf", "principal")
+CLIENTE_FIELDS = (
+    "cpf",
+    "nome_completo",
+    "nome_social",
+    "data_nascimento",
+    "sexo",
+    "nome_mae",
+    "email",
+)
+ENDERECO_FIELDS = (
+    "cep",
+    "logradouro",
+    "numero",
+    "complemento",
+    "bairro",
+    "cidade",
+    "uf",
+    "principal",
+)
 TELEFONE_FIELDS = ("tipo", "numero", "principal")
 
 
@@ -101,7 +118,9 @@ def cliente_update(
     return cliente
 
 
-def cliente_deactivate(*, actor, id_cliente: int, motivo: str, versao: int | None = None) -> Cliente:
+def cliente_deactivate(
+    *, actor, id_cliente: int, motivo: str, versao: int | None = None
+) -> Cliente:
     """Soft-delete a client (``ativo=False``) recording why; it can be reactivated."""
     motivo = (motivo or "").strip()
     errors = {}
@@ -129,7 +148,11 @@ def cliente_reactivate(*, actor, id_cliente: int, versao: int | None = None) -> 
         cliente = _lock(id_cliente, versao)
         if cliente.ativo:
             raise ValidationError(
-                {NON_FIELD_ERRORS: ValidationError(_("Este cliente já está ativo."), code="cliente_ativo")}
+                {
+                    NON_FIELD_ERRORS: ValidationError(
+                        _("Este cliente já está ativo."), code="cliente_ativo"
+                    )
+                }
             )
         cliente.ativo = True
         cliente.motivo_inativacao = ""
@@ -160,7 +183,11 @@ def _lock(id_cliente: int, versao: int | None) -> Cliente:
     """Return the client row locked for this transaction, checking its version."""
     cliente = Cliente.objects.select_for_update().get(pk=id_cliente)
     if versao is not None and cliente.versao != versao:
-        por = cliente.updated_by.get_full_name() if cliente.updated_by_id else _gettext("outro usuário")
+        por = (
+            cliente.updated_by.get_full_name()
+            if cliente.updated_by_id
+            else _gettext("outro usuário")
+        )
         raise ClienteAlteradoError(
             versao_atual=cliente.versao, alterado_por=por, alterado_em=cliente.updated_at
         )

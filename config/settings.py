@@ -239,6 +239,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 
+_STANDARDIZED_ERROR_ENUMS = (
+    "ValidationErrorEnum", "ClientErrorEnum", "ServerErrorEnum", "ErrorCode401Enum",
+    "ErrorCode403Enum", "ErrorCode404Enum", "ErrorCode405Enum", "ErrorCode406Enum",
+    "ErrorCode415Enum", "ErrorCode429Enum", "ErrorCode500Enum",
+)  # fmt: skip
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gestão de Clientes API",
     "DESCRIPTION": "API REST para pesquisa, cadastro e exportação de clientes.",
@@ -250,19 +255,13 @@ SPECTACULAR_SETTINGS = {
     # Separate request/response components: read-only fields are not asked for.
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
-        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
-        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
-        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
-        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
-        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
-        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
-        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
-        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
-        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
-        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+        for name in _STANDARDIZED_ERROR_ENUMS
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "clientes.api.openapi.index_placeholders_to_patterns",
+    ],
 }
 
 # --- Login lockout (django-axes) and client IPs -----------------------------

@@ -19,3 +19,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Unknown URLs under /api/ answer in the API's error format (JSON), not HTML.
+handler404 = "config.api_errors.page_not_found"

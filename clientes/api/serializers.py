@@ -8,8 +8,16 @@ formats, unknown fields); every write, and the rules that need the database
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
-from clientes.br import format_cep, format_cpf, format_phone, normalize_cep, normalize_cpf, normalize_phone
+from clientes.br import (
+    format_cep,
+    format_cpf,
+    format_phone,
+    normalize_cep,
+    normalize_cpf,
+    normalize_phone,
+)
 from clientes.choices import UF, Sexo, TipoTelefone
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
@@ -27,6 +35,17 @@ def _django_rule(check):
     return run
 
 
+class IdentifierField(serializers.CharField):
+    """A CPF/CEP/phone: only a JSON string (a number would lose leading zeros)."""
+
+    default_error_messages = {"invalid": _("Envie como texto (entre aspas), não como número.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictFieldsMixin:
     """Refuse fields the API does not know instead of silently ignoring them."""
 
@@ -35,12 +54,16 @@ class StrictFieldsMixin:
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - writable)
             if unknown:
+                # A non-field error: an unknown name is no attribute the schema could list.
                 raise serializers.ValidationError(
                     {
-                        name: serializers.ErrorDetail(
-                            _("Campo desconhecido ou somente leitura."), code="campo_desconhecido"
-                        )
-                        for name in unknown
+                        api_settings.NON_FIELD_ERRORS_KEY: [
+                            serializers.ErrorDetail(
+                                _("Campos desconhecidos ou somente leitura: %(campos)s.")
+                                % {"campos": ", ".join(unknown)},
+                                code="campo_desconhecido",
+                            )
+                        ]
                     }
                 )
         return super().to_internal_value(data)
@@ -51,7 +74,7 @@ class EnderecoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         required=False, min_value=1, max_value=2**63 - 1,
         help_text=_("Envie o id para alterar um endereço existente; sem id, um novo é criado."),
     )  # fmt: skip
-    cep = serializers.CharField(max_length=9, help_text=_("8 dígitos, com ou sem máscara."))
+    cep = IdentifierField(max_length=9, help_text=_("8 dígitos, com ou sem máscara."))
     cep_formatado = serializers.SerializerMethodField()
     uf = serializers.ChoiceField(choices=UF.choices)
 
@@ -79,7 +102,7 @@ class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         help_text=_("Envie o id para alterar um telefone existente; sem id, um novo é criado."),
     )  # fmt: skip
     tipo = serializers.ChoiceField(choices=TipoTelefone.choices)
-    numero = serializers.CharField(
+    numero = IdentifierField(
         max_length=20, help_text=_("DDD + 8 (fixo) ou 9 (celular) dígitos, com ou sem máscara.")
     )
     numero_formatado = serializers.SerializerMethodField()
@@ -96,7 +119,7 @@ class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    cpf = serializers.CharField(
+    cpf = IdentifierField(
         max_length=14, help_text=_("11 dígitos, com ou sem máscara (000.000.000-00).")
     )
     cpf_formatado = serializers.SerializerMethodField()

@@ -13,7 +13,13 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -129,11 +135,53 @@ ETAG_HEADER = OpenApiParameter(
     description=_("Versão atual do cliente, para enviar em If-Match."),
 )
 PRECONDITION_RESPONSES = {
-    412: OpenApiResponse(ClientErrorResponseSerializer, _("O cliente foi alterado por outra pessoa.")),
+    412: OpenApiResponse(
+        ClientErrorResponseSerializer, _("O cliente foi alterado por outra pessoa.")
+    ),
     428: OpenApiResponse(ClientErrorResponseSerializer, _("Falta o cabeçalho If-Match.")),
 }
 
 
+def _client_validation_errors(methods):
+    """Declare the error codes our rules add, so the schema lists every code we send."""
+
+    def decorate(view):
+        declared = {
+            "cpf": ["cpf_invalid", "cpf_length", "cpf_duplicado", "invalid"],
+            "nome_completo": ["texto_invalido"],
+            "nome_social": ["texto_invalido"],
+            "nome_mae": ["texto_invalido"],
+            "data_nascimento": ["data_nascimento_futura", "data_nascimento_antiga"],
+            "enderecos.non_field_errors": ["principal_multiplo"],
+            "enderecos.INDEX.id": ["item_inexistente"],
+            "enderecos.INDEX.cep": ["cep_invalid", "invalid"],
+            "telefones.non_field_errors": ["principal_multiplo"],
+            "telefones.INDEX.id": ["item_inexistente"],
+            "telefones.INDEX.numero": [
+                "phone_length", "phone_ddd", "phone_mobile", "phone_landline", "invalid",
+            ],
+            "non_field_errors": ["campo_desconhecido"],
+            "enderecos.INDEX.non_field_errors": ["campo_desconhecido"],
+            "telefones.INDEX.non_field_errors": ["campo_desconhecido"],
+        }  # fmt: skip
+        for field in ("logradouro", "numero", "complemento", "bairro", "cidade"):
+            declared[f"enderecos.INDEX.{field}"] = ["texto_invalido"]
+        for field, codes in declared.items():
+            view = extend_validation_errors(codes, field_name=field, methods=methods)(view)
+        return view
+
+    return decorate
+
+
+def _filter_validation_errors(view):
+    # cliente_search reports every invalid filter with the code "invalid".
+    for name in ClienteFilterSet.base_filters:
+        view = extend_validation_errors(["invalid"], field_name=name, methods=["get"])(view)
+    return view
+
+
+@_client_validation_errors(methods=["post"])
+@_filter_validation_errors
 @extend_schema_view(
     get=extend_schema(summary=_("Listar e filtrar clientes (paginado)")),
     post=extend_schema(
@@ -176,7 +224,10 @@ class ClienteListCreateView(generics.ListCreateAPIView):
     ),
     patch=extend_schema(
         summary=_("Alterar alguns campos do cliente"),
-        description=_("Só os campos enviados mudam; uma lista de endereços/telefones enviada substitui a atual."),
+        description=_(
+            "Só os campos enviados mudam; uma lista de endereços/telefones enviada "
+            "substitui a atual."
+        ),
         parameters=[IF_MATCH, ETAG_HEADER],
         responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
     ),
@@ -187,6 +238,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
         responses={204: None, **PRECONDITION_RESPONSES},
     ),
 )
+@_client_validation_errors(methods=["put", "patch"])
 class ClienteDetailView(generics.GenericAPIView):
     serializer_class = ClienteSerializer
     permission_classes = [ClientePermission]
@@ -262,6 +314,8 @@ class _StatusView(generics.GenericAPIView):
         return _with_etag(cliente_get(user=request.user, id_cliente=cliente.pk))
 
 
+@extend_validation_errors(["required", "texto_invalido"], field_name="motivo_inativacao")
+@extend_validation_errors(["cliente_inativo", "campo_desconhecido"], field_name="non_field_errors")
 class ClienteDeactivateView(_StatusView):
     @extend_schema(
         summary=_("Inativar o cliente (exclusão lógica, com motivo)"),
@@ -273,10 +327,13 @@ class ClienteDeactivateView(_StatusView):
         serializer = DeactivateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._run(
-            request, services.cliente_deactivate, motivo=serializer.validated_data["motivo_inativacao"]
+            request,
+            services.cliente_deactivate,
+            motivo=serializer.validated_data["motivo_inativacao"],
         )
 
 
+@extend_validation_errors(["cliente_ativo"], field_name="non_field_errors")
 class ClienteReactivateView(_StatusView):
     @extend_schema(
         summary=_("Reativar um cliente inativo"),

@@ -48,7 +48,11 @@ VALIDATION_TABLE = [
     ({"nome_completo": "A" * 300}, "nome_completo", "max_length"),
     ({"nome_mae": "Ana\x00Souza"}, "nome_mae", "texto_invalido"),
     ({"data_nascimento": _TODAY + timedelta(days=1)}, "data_nascimento", "data_nascimento_futura"),
-    ({"data_nascimento": date(_TODAY.year - 131, 1, 1)}, "data_nascimento", "data_nascimento_antiga"),
+    (
+        {"data_nascimento": date(_TODAY.year - 131, 1, 1)},
+        "data_nascimento",
+        "data_nascimento_antiga",
+    ),
     ({"email": "maria@"}, "email", "invalid"),
     ({"sexo": "X"}, "sexo", "invalid_choice"),
 ]
@@ -131,14 +135,20 @@ def test_update_changes_fields_bumps_version_and_records_actor(analista, gerente
         actor=gerente, id_cliente=cliente.pk, versao=1, data={"nome_completo": "Maria Souza"}
     )
     updated.refresh_from_db()
-    assert (updated.nome_completo, updated.versao, updated.updated_by) == ("Maria Souza", 2, gerente)
+    assert (updated.nome_completo, updated.versao, updated.updated_by) == (
+        "Maria Souza",
+        2,
+        gerente,
+    )
     assert updated.created_by == analista
     assert updated.enderecos.count() == 1  # nested lists not given: untouched
 
 
 def test_update_with_stale_version_is_refused_naming_who_changed_it(analista, gerente):
     cliente = _create(actor=analista)
-    services.cliente_update(actor=gerente, id_cliente=cliente.pk, versao=1, data={"nome_social": "Mari"})
+    services.cliente_update(
+        actor=gerente, id_cliente=cliente.pk, versao=1, data={"nome_social": "Mari"}
+    )
     with pytest.raises(services.ClienteAlteradoError) as exc_info:
         services.cliente_update(
             actor=analista, id_cliente=cliente.pk, versao=1, data={"nome_completo": "Perdida"}
@@ -202,7 +212,9 @@ def test_update_of_a_deleted_client_raises_does_not_exist():
     cliente = _create()
     services.cliente_delete(actor=None, id_cliente=cliente.pk)
     with pytest.raises(Cliente.DoesNotExist):
-        services.cliente_update(actor=None, id_cliente=cliente.pk, versao=1, data={"nome_completo": "X"})
+        services.cliente_update(
+            actor=None, id_cliente=cliente.pk, versao=1, data={"nome_completo": "X"}
+        )
 
 
 def test_deactivate_needs_a_reason_and_reactivate_clears_it(analista):

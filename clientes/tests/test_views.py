@@ -14,11 +14,19 @@ def cliente(analista):
         actor=analista,
         data=cliente_data(cpf="529.982.247-25", nome_social="Mari"),
         enderecos=[
-            endereco_data(principal=False, logradouro="Rua Secundária", cep="20040020",
-                          cidade="Rio de Janeiro", uf="RJ"),
+            endereco_data(
+                principal=False,
+                logradouro="Rua Secundária",
+                cep="20040020",
+                cidade="Rio de Janeiro",
+                uf="RJ",
+            ),
             endereco_data(),
-        ],  # fmt: skip
-        telefones=[telefone_data(), telefone_data(tipo="fixo", numero="1133334444", principal=False)],
+        ],
+        telefones=[
+            telefone_data(),
+            telefone_data(tipo="fixo", numero="1133334444", principal=False),
+        ],
     )
 
 
