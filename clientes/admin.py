@@ -30,7 +30,10 @@ class ClienteAdminForm(forms.ModelForm):
 
     class Meta:
         model = Cliente
-        fields = "__all__"
+        fields = [
+            "cpf", "nome_completo", "nome_social", "data_nascimento", "sexo", "email", "nome_mae",
+            "ativo", "motivo_inativacao",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ class ClienteForm(forms.ModelForm):
         widgets = {
             "cpf": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off", "data-mask": "cpf",
-                       "placeholder": "000.000.000-00", "maxlength": 14}
+                       "placeholder": "000.000.000-00"}
             ),
             "data_nascimento": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -49,8 +49,9 @@ class ClienteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The stored CPF has no mask; show it the way people type it.
+        # Stored without the mask, typed and shown with it: room for the mask.
         self.fields["cpf"].max_length = 14
+        self.fields["cpf"].widget.attrs["maxlength"] = 14
         self.fields["cpf"].validators = []
         if self.instance.pk and not self.is_bound:
             self.initial["cpf"] = format_cpf(self.instance.cpf)
@@ -96,7 +97,6 @@ class EnderecoForm(forms.ModelForm):
                     "inputmode": "numeric",
                     "data-mask": "cep",
                     "placeholder": "00000-000",
-                    "maxlength": 9,
                 }
             ),
         }
@@ -104,6 +104,7 @@ class EnderecoForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cep"].max_length = 9
+        self.fields["cep"].widget.attrs["maxlength"] = 9
         self.fields["cep"].validators = []
         if self.instance.pk and not self.is_bound:
             self.initial["cep"] = format_cep(self.instance.cep)
@@ -121,13 +122,14 @@ class TelefoneForm(forms.ModelForm):
         widgets = {
             "numero": forms.TextInput(
                 attrs={"inputmode": "tel", "data-mask": "telefone",
-                       "placeholder": "(11) 99999-9999", "maxlength": 15}
+                       "placeholder": "(11) 99999-9999"}
             ),
         }  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["numero"].max_length = 20
+        self.fields["numero"].widget.attrs["maxlength"] = 15
         self.fields["numero"].validators = []
         if self.instance.pk and not self.is_bound:
             self.initial["numero"] = format_phone(self.instance.numero)

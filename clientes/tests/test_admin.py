@@ -54,7 +54,9 @@ def test_admin_add_goes_through_the_service(admin_client_, administrador):
 
 def test_admin_refuses_a_stale_edit_and_deletes_through_the_service(admin_client_, analista):
     cliente = services.cliente_create(actor=analista, data=cliente_data())
-    services.cliente_update(actor=analista, id_cliente=cliente.pk, versao=1, data={"nome_social": "X"})
+    services.cliente_update(
+        actor=analista, id_cliente=cliente.pk, versao=1, data={"nome_social": "X"}
+    )
     body = {
         **cliente_data(cpf=cliente.cpf, nome_completo="Admin"),
         "ativo": "on",
