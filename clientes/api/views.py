@@ -21,9 +21,11 @@ from drf_spectacular.utils import (
 )
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from clientes import services
 from clientes.api.errors import (
@@ -60,9 +62,53 @@ class ClientePermission(BasePermission):
 
 
 class ClientePagination(PageNumberPagination):
+    """Page numbers without a total: counting a million-row filter costs more than the page.
+
+    One extra row is read to know whether a next page exists.
+    """
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+            raise NotFound(_("Página inválida."))
+        self.number = int(raw)
+        offset = (self.number - 1) * size
+        rows = list(queryset[offset : offset + size + 1])
+        if not rows and self.number > 1:
+            raise NotFound(_("Página inválida."))
+        self.has_next = len(rows) > size
+        return rows[:size]
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.page_query_param, self.number + 1)
+
+    def get_previous_link(self):
+        if self.number == 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.number - 1)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"].pop("count")
+        schema["required"] = ["next", "previous", "results"]
+        return schema
 
 
 class ClienteSearchFilter(DjangoFilterBackend):

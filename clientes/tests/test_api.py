@@ -84,11 +84,20 @@ def test_get_returns_profile_and_etag(api, cliente):
 
 def test_list_is_paginated_and_filtered_by_the_search_filterset(api, cliente):
     services.cliente_create(actor=None, data=cliente_data(nome_completo="Pedro Alves"))
-    response = api.get(LIST, {"nome": "pedro", "page_size": 1})
+    response = api.get(LIST, {"nome": "pedro"})
     body = response.json()
     assert response.status_code == 200
-    assert body["count"] == 1 and body["results"][0]["nome_completo"] == "Pedro Alves"
-    assert api.get(LIST).json()["count"] == 2
+    assert [c["nome_completo"] for c in body["results"]] == ["Pedro Alves"]
+    assert body["next"] is None and body["previous"] is None
+
+    first = api.get(LIST, {"page_size": 1, "ordering": "id_cliente"}).json()
+    assert [c["id_cliente"] for c in first["results"]] == [cliente.pk]
+    assert "page=2" in first["next"]
+    second = api.get(first["next"]).json()
+    assert second["next"] is None and second["previous"] is not None
+    assert second["results"][0]["nome_completo"] == "Pedro Alves"
+    assert api.get(LIST, {"page": 3, "page_size": 1}).status_code == 404
+    assert api.get(LIST, {"page": "x"}).status_code == 404
 
 
 def test_list_with_invalid_filter_is_400(api):
