@@ -250,3 +250,42 @@ def test_user_without_role_gets_403(client, django_user_model, cliente):
     assert client.get(reverse("clientes:detail", args=[cliente.pk])).status_code == 403
     assert client.post(reverse("clientes:create"), _form_post(cpf=new_cpf())).status_code == 403
     assert Cliente.objects.count() == 1
+
+
+def test_service_errors_land_next_to_the_right_row(cliente):
+    """A rule only the service can check (inside its transaction) still shows in place."""
+    from django.core.exceptions import ValidationError
+
+    from clientes.forms import ClienteForm, EnderecoInlineFormSet, TelefoneInlineFormSet
+    from clientes.views import _attach_errors
+
+    data = _edit_post(cliente)
+    form = ClienteForm(data, instance=cliente)
+    enderecos = EnderecoInlineFormSet(data, instance=cliente, prefix="enderecos")
+    telefones = TelefoneInlineFormSet(data, instance=cliente, prefix="telefones")
+    assert form.is_valid() and enderecos.is_valid() and telefones.is_valid()
+    _items, end_forms = enderecos.service_items()
+    _items, tel_forms = telefones.service_items()
+    error = ValidationError(
+        {
+            "cpf": [ValidationError("Já existe um cliente com este CPF.", code="cpf_duplicado")],
+            "enderecos.1.cep": [ValidationError("CEP ruim.", code="cep_invalid")],
+            "telefones": [ValidationError("Só um principal.", code="principal_multiplo")],
+            "__all__": [ValidationError("Geral.", code="x")],
+        }
+    )
+    _attach_errors(error, form, (enderecos, end_forms), (telefones, tel_forms))
+    assert form.errors["cpf"] == ["Já existe um cliente com este CPF."]
+    assert end_forms[1].errors["cep"] == ["CEP ruim."] and not end_forms[0].errors
+    assert telefones.non_form_errors() == ["Só um principal."]
+    assert form.non_field_errors() == ["Geral."]
+
+
+def test_deactivate_over_a_newer_version_is_refused(analista_client, cliente):
+    services.cliente_update(actor=None, id_cliente=cliente.pk, versao=1, data={"nome_social": "N"})
+    url = reverse("clientes:deactivate", args=[cliente.pk])
+    response = analista_client.post(url, {"motivo_inativacao": "Pedido", "versao": "1"})
+    assert response.status_code == 409
+    assert "Recarregue a página" in response.content.decode()
+    cliente.refresh_from_db()
+    assert cliente.ativo
