@@ -278,8 +278,8 @@ def test_permissions_per_role(client, request, cliente, role, expected):
 
 def test_anonymous_and_roleless_users_are_refused(client, django_user_model, cliente):
     anonymous = [client.get(LIST), _post(client, _payload()), client.get(detail(cliente.pk))]
-    # 401 once token authentication is configured (WWW-Authenticate), 403 with sessions only.
-    assert {r.status_code for r in anonymous} <= {401, 403}
+    assert {r.status_code for r in anonymous} == {401}
+    assert anonymous[0]["WWW-Authenticate"].startswith("Bearer")
     assert {r.json()["errors"][0]["code"] for r in anonymous} == {"not_authenticated"}
     user = django_user_model.objects.create_user(email="semrole@teste.com.br", password="x")
     client.force_login(user)

@@ -1,0 +1,35 @@
+"""Who may use each registry URL of clientes. See accounts/tests/matrix.py."""
+
+from accounts.roles import ADMINISTRADOR, ANALISTA
+from accounts.tests.matrix import api, page
+from clientes import services
+from clientes.tests.factories import cliente_data
+
+
+def _cliente(ctx, **changes):
+    """A fresh client for each visitor (a POST may change or delete it)."""
+    cliente = services.cliente_create(actor=None, data=cliente_data())
+    if changes.get("inativo"):
+        services.cliente_deactivate(actor=None, id_cliente=cliente.pk, motivo="Teste")
+    return {"id_cliente": cliente.pk}
+
+
+def _inativo(ctx):
+    return _cliente(ctx, inativo=True)
+
+
+url_rules = {
+    "clientes:create": page(ANALISTA),
+    "clientes:detail": page(ANALISTA, kwargs=_cliente),
+    "clientes:update": page(ANALISTA, kwargs=_cliente),
+    "clientes:deactivate": page(ANALISTA, kwargs=_cliente),
+    "clientes:reactivate": page(ANALISTA, ok=302, method="post", kwargs=_inativo),
+    # Hard delete: Administrador only, after a confirmation page.
+    "clientes:delete": page(ADMINISTRADOR, kwargs=_cliente),
+    "clients-list": api(ANALISTA),
+    "clients-detail": api(ANALISTA, kwargs=_cliente),
+    "clients-deactivate": api(
+        ANALISTA, method="post", kwargs=_cliente, data={"motivo_inativacao": "Teste"}
+    ),
+    "clients-reactivate": api(ANALISTA, method="post", kwargs=_inativo, data={}),
+}
