@@ -293,3 +293,33 @@ def test_unknown_api_url_is_a_json_404(api):
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "not_found"
     assert b"<html" in api.get("/clientes/nao-existe/").content
+
+
+def test_the_readme_flow_with_a_jwt(client, analista):
+    """As in the README: get a token, create a client, read its ETag, patch it."""
+    from conftest import TEST_PASSWORD
+
+    token = client.post(
+        "/api/v1/auth/token/",
+        {"email": analista.email, "password": TEST_PASSWORD},
+        content_type="application/json",
+    ).json()["access"]
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {
+        "cpf": "111.444.777-35", "nome_completo": "Maria da Silva",
+        "data_nascimento": "1985-04-12", "email": "maria@example.com",
+        "telefones": [{"tipo": "celular", "numero": "(11) 99876-5432"}],
+        "enderecos": [{"cep": "01310-100", "logradouro": "Avenida Paulista", "numero": "1000",
+                       "cidade": "São Paulo", "uf": "SP"}],
+    }  # fmt: skip
+    created = client.post(LIST, body, content_type="application/json", headers=auth)
+    assert created.status_code == 201, created.content
+    found = client.get(LIST, {"cpf": "11144477735"}, headers=auth).json()["results"]
+    pk = found[0]["id_cliente"]
+    etag = client.get(detail(pk), headers=auth)["ETag"]
+    patched = client.patch(
+        detail(pk), {"nome_social": "Mari"}, content_type="application/json",
+        headers={**auth, "If-Match": etag},
+    )  # fmt: skip
+    assert patched.status_code == 200 and patched.json()["nome_social"] == "Mari"
+    assert patched.json()["enderecos"][0]["principal"] is True
