@@ -1,8 +1,10 @@
-"""Errors raised before any API view runs (unknown URL) in the API's error format."""
+"""The API's single error format: the exception handler and the JSON 404 under /api/."""
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
+from rest_framework import exceptions
 
 
 def page_not_found(request, exception):
@@ -14,3 +16,29 @@ def page_not_found(request, exception):
         }
         return JsonResponse(body, status=404)
     return defaults.page_not_found(request, exception)
+
+
+class ExceptionHandler(StandardizedExceptionHandler):
+    """drf-standardized-errors with one pt-BR message per error.
+
+    simplejwt reports a bad token as one error whose detail is a dict
+    (detail, code, messages), which would come out as three English "errors";
+    callers get one 401 ``authentication_failed`` instead (the code the schema
+    documents). Unexpected failures say so in Portuguese.
+    """
+
+    def convert_known_exceptions(self, exc):
+        exc = super().convert_known_exceptions(exc)
+        if isinstance(exc, exceptions.AuthenticationFailed) and isinstance(exc.detail, dict):
+            converted = exceptions.AuthenticationFailed(
+                _("Token de acesso inválido ou expirado."), code="authentication_failed"
+            )
+            converted.status_code = exc.status_code  # 403 when no WWW-Authenticate applies
+            converted.auth_header = getattr(exc, "auth_header", None)
+            return converted
+        return exc
+
+    def convert_unhandled_exceptions(self, exc):
+        if not isinstance(exc, exceptions.APIException):
+            return exceptions.APIException(detail=_("Erro interno do servidor."))
+        return exc

@@ -323,3 +323,19 @@ def test_the_readme_flow_with_a_jwt(client, analista):
     )  # fmt: skip
     assert patched.status_code == 200 and patched.json()["nome_social"] == "Mari"
     assert patched.json()["enderecos"][0]["principal"] is True
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer abc.def.ghi", "Bearer a b"])
+def test_a_bad_token_is_one_401_error_in_portuguese(client, header):
+    response = client.get(LIST, headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.json() == {
+        "type": "client_error",
+        "errors": [
+            {
+                "code": "authentication_failed",
+                "detail": "Token de acesso inválido ou expirado.",
+                "attr": None,
+            }
+        ],
+    }
