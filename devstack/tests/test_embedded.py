@@ -1,5 +1,8 @@
 """The embedded path of `make run`/`make test` really starts and stops servers."""
 
+import tempfile
+from pathlib import Path
+
 import psycopg
 import pytest
 import redis
@@ -7,6 +10,14 @@ import redis
 from devstack.embedded import EmbeddedPostgres, EmbeddedRedis, StackError, free_port
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def tmp_path():
+    """A private short directory: pytest's shared basetemp is pruned by concurrent
+    pytest runs, and PostgreSQL's socket path must stay under 107 bytes."""
+    with tempfile.TemporaryDirectory(prefix="gc-embedded-") as path:
+        yield Path(path)
 
 
 def test_embedded_postgres_starts_serves_and_stops(tmp_path):
