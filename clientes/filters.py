@@ -4,48 +4,140 @@ Every parameter name here is public (URLs of the search screen, the API and the
 filters stored with export jobs). Query logic lives in ``clientes.search``.
 """
 
+from collections.abc import Mapping
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from clientes import search
+from clientes.br import only_digits
 from clientes.choices import UF, Sexo
 from clientes.models import Cliente
 
-STATUS_CHOICES = [("ativo", _("Ativo")), ("inativo", _("Inativo")), ("todos", _("Todos"))]
+STATUS_CHOICES = [("ativo", _("Ativos")), ("inativo", _("Inativos")), ("todos", _("Todos"))]
+DEFAULT_STATUS = "todos"
 
-# Public ordering names -> model fields. The primary key is always the final
-# tie-break so pages never repeat or skip a client.
-ORDERING_FIELDS = {
-    "nome_completo": "nome_completo",
-    "cpf": "cpf",
-    "data_nascimento": "data_nascimento",
-    "created_at": "created_at",
-    "id_cliente": "id_cliente",
-}
+ORDERING_CHOICES = [
+    (name, label)
+    for column, column_label in [
+        ("nome_completo", _("nome")),
+        ("cpf", _("CPF")),
+        ("idade", _("idade")),
+        ("data_nascimento", _("data de nascimento")),
+        ("created_at", _("data de cadastro")),
+        ("id_cliente", _("código")),
+    ]
+    for name, label in [
+        (column, _("%(coluna)s (crescente)") % {"coluna": column_label}),
+        (f"-{column}", _("%(coluna)s (decrescente)") % {"coluna": column_label}),
+    ]
+]
+
+# Parameters that narrow a search; status, sexo and ordering alone only
+# reorder or split "everyone", which the screen does not list.
+NARROWING = (
+    "q",
+    "cpf",
+    "nome",
+    "nome_mae",
+    "cidade",
+    "uf",
+    "idade_min",
+    "idade_max",
+    "email",
+    "telefone",
+    "cep",
+    "criado_de",
+    "criado_ate",
+)
+
+
+class ClienteSearchForm(forms.Form):
+    """Cross-field rules of a search, with messages for the user."""
+
+    def clean_cpf(self):
+        value = self.cleaned_data.get("cpf") or ""
+        digits = only_digits(value)
+        if value and (not digits or len(digits) > 11 or not search.looks_like_identifier(value)):
+            raise ValidationError(
+                _("CPF deve ter até 11 dígitos (com ou sem pontos e traço)."), code="cpf"
+            )
+        return value
+
+    def clean_telefone(self):
+        value = self.cleaned_data.get("telefone") or ""
+        digits = only_digits(value)
+        if value and (
+            not search.looks_like_identifier(value) or search.phone_condition(digits) is None
+        ):
+            raise ValidationError(
+                _("Telefone deve ter 8 a 11 dígitos, com ou sem DDD, ex.: (11) 99999-9999."),
+                code="telefone",
+            )
+        return value
+
+    def clean_cep(self):
+        value = self.cleaned_data.get("cep") or ""
+        digits = only_digits(value)
+        if value and (not search.looks_like_identifier(value) or not 2 <= len(digits) <= 8):
+            raise ValidationError(_("CEP deve ter de 2 a 8 dígitos, ex.: 01310-100."), code="cep")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("idade_min"), cleaned.get("idade_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("idade_max", _("A idade máxima deve ser maior ou igual à idade mínima."))
+        start, end = cleaned.get("criado_de"), cleaned.get("criado_ate")
+        if start and end and start > end:
+            self.add_error("criado_ate", _("A data final deve ser igual ou posterior à inicial."))
+        return cleaned
 
 
 class ClienteFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Pesquisar"),
+        max_length=200,
+        help_text=_("CPF, nome, telefone ou e-mail"),
+    )
     cpf = django_filters.CharFilter(method="filter_cpf", label=_("CPF"), max_length=20)
     nome = django_filters.CharFilter(method="filter_nome", label=_("Nome"), max_length=200)
+    nome_mae = django_filters.CharFilter(
+        method="filter_nome_mae", label=_("Nome da mãe"), max_length=200
+    )
     cidade = django_filters.CharFilter(method="filter_cidade", label=_("Cidade"), max_length=100)
     uf = django_filters.ChoiceFilter(method="filter_uf", choices=UF.choices, label=_("UF"))
-    sexo = django_filters.ChoiceFilter(field_name="sexo", choices=Sexo.choices, label=_("Sexo"))
-    status = django_filters.ChoiceFilter(
-        method="filter_status", choices=STATUS_CHOICES, label=_("Status"), empty_label=None
-    )
     idade_min = django_filters.NumberFilter(
         method="filter_idade_min", label=_("Idade mínima"), min_value=0, max_value=130
     )
     idade_max = django_filters.NumberFilter(
         method="filter_idade_max", label=_("Idade máxima"), min_value=0, max_value=130
     )
-    ordering = django_filters.OrderingFilter(
-        fields=tuple(ORDERING_FIELDS.items()), label=_("Ordenação")
+    status = django_filters.ChoiceFilter(
+        method="filter_status", choices=STATUS_CHOICES, label=_("Status"), empty_label=None
+    )
+    sexo = django_filters.ChoiceFilter(field_name="sexo", choices=Sexo.choices, label=_("Sexo"))
+    email = django_filters.CharFilter(method="filter_email", label=_("E-mail"), max_length=254)
+    telefone = django_filters.CharFilter(
+        method="filter_telefone", label=_("Telefone"), max_length=25
+    )
+    cep = django_filters.CharFilter(method="filter_cep", label=_("CEP"), max_length=12)
+    criado_de = django_filters.DateFilter(method="filter_criado_de", label=_("Cadastrado de"))
+    criado_ate = django_filters.DateFilter(method="filter_criado_ate", label=_("Cadastrado até"))
+    ordering = django_filters.ChoiceFilter(
+        method="filter_ordering", choices=ORDERING_CHOICES, label=_("Ordenação")
     )
 
     class Meta:
         model = Cliente
         fields = []
+        form = ClienteSearchForm
+
+    def filter_q(self, queryset, name, value):
+        return search.by_query(queryset, value)
 
     def filter_cpf(self, queryset, name, value):
         return search.by_cpf(queryset, value)
@@ -53,11 +145,14 @@ class ClienteFilterSet(django_filters.FilterSet):
     def filter_nome(self, queryset, name, value):
         return search.by_name(queryset, value)
 
+    def filter_nome_mae(self, queryset, name, value):
+        return search.by_mother_name(queryset, value)
+
     def filter_cidade(self, queryset, name, value):
-        return search.by_city(queryset, value)
+        return queryset  # with uf, in filter_queryset: one address must match both
 
     def filter_uf(self, queryset, name, value):
-        return search.by_uf(queryset, value)
+        return queryset
 
     def filter_status(self, queryset, name, value):
         return search.by_status(queryset, value)
@@ -68,6 +163,88 @@ class ClienteFilterSet(django_filters.FilterSet):
     def filter_idade_max(self, queryset, name, value):
         return search.by_max_age(queryset, int(value))
 
+    def filter_email(self, queryset, name, value):
+        return search.by_email(queryset, value)
+
+    def filter_telefone(self, queryset, name, value):
+        return search.by_phone(queryset, value)
+
+    def filter_cep(self, queryset, name, value):
+        return search.by_cep(queryset, value)
+
+    def filter_criado_de(self, queryset, name, value):
+        return search.by_created_from(queryset, value)
+
+    def filter_criado_ate(self, queryset, name, value):
+        return search.by_created_until(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*queryset.query.order_by, "id_cliente")
+        cidade, uf = self.form.cleaned_data.get("cidade"), self.form.cleaned_data.get("uf")
+        if cidade or uf:
+            queryset = search.by_address(queryset, cidade=cidade or "", uf=uf or "")
+        ordering = self.form.cleaned_data.get("ordering") or search.DEFAULT_ORDERING
+        return search.order(queryset, ordering)
+
+
+def _canonical(name: str, value) -> str:
+    """Return one spelling per meaning of a cleaned parameter (for cache keys)."""
+    if name == "q":
+        return _canonical_query(value)
+    if name in ("nome", "nome_mae"):
+        return _canonical_name(value)
+    if name in ("cpf", "telefone", "cep"):
+        return only_digits(value)
+    if name == "cidade":
+        return search.fold(value)
+    if name == "email":
+        return value.strip().lower()
+    if name in ("idade_min", "idade_max"):
+        return str(int(value))
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _canonical_name(value: str) -> str:
+    # Word order, case, accents and particles do not change a name search; a
+    # "name" of punctuation only matches nothing and is kept as typed.
+    return " ".join(sorted(search.name_words(value))) or value.strip()
+
+
+def _canonical_query(value: str) -> str:
+    text = value.strip()
+    if "@" in text:
+        return text.lower()
+    if search.looks_like_identifier(text):
+        digits = only_digits(text)
+        # A masked "123.456" is a CPF only; bare digits may also be a phone.
+        return f"{digits[:3]}.{digits[3:]}" if search.is_masked_cpf(text) else digits
+    return _canonical_name(text)
+
+
+def normalize_params(params: Mapping) -> tuple[tuple[str, str], ...]:
+    """Return the canonical form of search ``params``: sorted (name, value) pairs.
+
+    Two searches that mean the same ("529.982.247-25" and "52998224725",
+    "Silva João" and "joao silva", any parameter order) give the same tuple,
+    so it serves as a cache key; searching with ``dict(result)`` finds the
+    same clients. Raises ``ValidationError`` for invalid parameters.
+    """
+    filterset = ClienteFilterSet(data=params, queryset=Cliente.objects.none())
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    pairs = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "") or (name == "status" and value == DEFAULT_STATUS):
+            continue
+        if name == "ordering" and value == search.DEFAULT_ORDERING:
+            continue
+        pairs.append((name, _canonical(name, value)))
+    return tuple(sorted(pairs))
+
+
+def is_narrowing(normalized: tuple[tuple[str, str], ...]) -> bool:
+    """Return True when a normalised search has a criterion that narrows it."""
+    return any(name in NARROWING for name, _value in normalized)

@@ -5,9 +5,12 @@ number as digits) and formatted only for display, by ``clientes.br``.
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
+from django.db.models.functions import Lower, Reverse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +19,26 @@ from clientes.br import format_cpf, format_phone, mask_cpf, validate_cpf
 from clientes.choices import UF, Sexo, TipoTelefone
 
 _digits = RegexValidator(r"^\d+$", _("Use apenas números."))
+
+
+def search_text(expression):
+    """Return SQL ``gc_search_text(expression)``: the folded form search compares.
+
+    The function (migration 0003) lower-cases, strips accents and apostrophes
+    and collapses punctuation, and is IMMUTABLE so generated columns and
+    expression indexes can use it; ``clientes.search.fold`` is its Python twin.
+    """
+    return Func(expression, function="gc_search_text", output_field=models.TextField())
+
+
+def _name_tsvector(field):
+    # Words of a folded name; 'simple' so no stemming or stop words drop "da"/"dos".
+    return Func(
+        search_text(F(field)),
+        function="to_tsvector",
+        template="to_tsvector('simple'::regconfig, %(expressions)s)",
+        output_field=SearchVectorField(),
+    )
 
 
 class Cliente(models.Model):
@@ -52,12 +75,46 @@ class Cliente(models.Model):
     # Optimistic locking: every save increments it; a save that carries an
     # older value lost the race and is refused (no lost updates).
     versao = models.PositiveIntegerField(_("versão"), default=1, editable=False)
+    # Search columns computed by PostgreSQL itself, so COPY (seed), ORM saves and
+    # admin edits all keep them right. Read by clientes.search only.
+    nome_busca = models.GeneratedField(
+        expression=search_text(F("nome_completo")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    nome_tsv = models.GeneratedField(
+        expression=_name_tsvector("nome_completo"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    nome_mae_tsv = models.GeneratedField(
+        expression=_name_tsvector("nome_mae"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         db_table = "clientes"
         verbose_name = _("cliente")
         verbose_name_plural = _("clientes")
         permissions = [("view_cpf_completo", _("Pode ver o CPF completo"))]
+        indexes = [
+            # Search: words of the name and of the mother's name (prefix queries).
+            GinIndex(fields=["nome_tsv"], name="clientes_nome_tsv_gin"),
+            GinIndex(fields=["nome_mae_tsv"], name="clientes_nome_mae_tsv_gin"),
+            # "Você quis dizer": similarity of whole names.
+            GinIndex(
+                OpClass(F("nome_busca"), name="gin_trgm_ops"), name="clientes_nome_busca_trgm"
+            ),
+            # Orderings of the result table, each with the primary key as tie-break.
+            models.Index(fields=["nome_busca", "id_cliente"], name="clientes_ordem_nome"),
+            models.Index(fields=["data_nascimento", "id_cliente"], name="clientes_ordem_nasc"),
+            models.Index(fields=["created_at", "id_cliente"], name="clientes_ordem_criado"),
+            # LIKE 'prefix%' needs pattern_ops: the database collation is not "C".
+            models.Index(
+                OpClass(Lower("email"), name="text_pattern_ops"), name="clientes_email_lower"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(cpf__regex=r"^\d{11}$"), name="clientes_cpf_11_digits"
@@ -108,6 +165,12 @@ class Endereco(models.Model):
         verbose_name = _("endereço")
         verbose_name_plural = _("endereços")
         ordering = ["-principal", "id"]
+        indexes = [
+            # Search by city (accent-insensitive), UF and CEP prefix.
+            models.Index(search_text(F("cidade")), "uf", "cliente", name="enderecos_cidade_busca"),
+            models.Index(fields=["uf", "cliente"], name="enderecos_uf_cliente"),
+            models.Index(OpClass(F("cep"), name="varchar_pattern_ops"), name="enderecos_cep"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cliente"],
@@ -137,6 +200,13 @@ class Telefone(models.Model):
         verbose_name = _("telefone")
         verbose_name_plural = _("telefones")
         ordering = ["-principal", "id"]
+        indexes = [
+            # Search by full number or its prefix, and by the last digits (typed without DDD).
+            models.Index(OpClass(F("numero"), name="varchar_pattern_ops"), name="telefones_numero"),
+            models.Index(
+                OpClass(Reverse("numero"), name="text_pattern_ops"), name="telefones_numero_reverso"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(numero__regex=r"^\d{10,11}$"), name="clientes_telefone_digits"

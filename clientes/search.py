@@ -1,19 +1,97 @@
-"""Search SQL for clients: the only module that knows how clients are matched."""
+"""Search SQL for clients: the only module that knows how clients are matched.
 
-from datetime import date
+Names are compared in a folded form (lower case, no accents, no apostrophes,
+punctuation as spaces) that PostgreSQL computes itself in generated columns
+(``nome_busca``, ``nome_tsv``, ``nome_mae_tsv``, see migration 0003); ``fold``
+is its Python twin for what the user typed. Every typed word must be the
+prefix of some word of the name, in any order, through a GIN index.
 
-from django.db.models import Exists, OuterRef, QuerySet
+Counts are capped (``COUNT_CAP``) so that a broad search costs the same as a
+narrow one; category counts ("facets") are exact whenever the total is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import Func, RawSQL
+from django.db.models.functions import Lower
+from django.db.models.lookups import GreaterThan, LessThan, StartsWith
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clientes.br import only_digits
-from clientes.models import Endereco
+from clientes.choices import UF, Sexo
+from clientes.models import Endereco, search_text
+
+# Totals above this are reported as "10.000+" instead of being counted.
+COUNT_CAP = 10_000
+# At most this many words of a name are used (more add cost, not precision).
+MAX_NAME_WORDS = 8
+# Connecting words of Brazilian names: typed or not, they don't narrow a search.
+PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e"})
+
+AGE_BANDS = (
+    ("18-29", _("18 a 29 anos"), 18, 29),
+    ("30-44", _("30 a 44 anos"), 30, 44),
+    ("45-59", _("45 a 59 anos"), 45, 59),
+    ("60+", _("60 anos ou mais"), 60, None),
+)
+
+_APOSTROPHES = re.compile("['`\u00b4\u2019]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# What a CPF or phone looks like when typed: digits and mask characters only.
+_IDENTIFIER = re.compile(r"[\d\s.\-()/+]+")
+_MASKED_CPF = re.compile(r"\d{3}\.")
 
 
-def _years_ago(years: int, today: date) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a non-leap year
-        return today.replace(year=today.year - years, day=28)
+# --- Text ---------------------------------------------------------------------
+
+
+def fold(value: str) -> str:
+    """Return ``value`` folded like SQL ``gc_search_text``: "D'Ávila" -> "davila"."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    text = _APOSTROPHES.sub("", text)
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def name_words(value: str) -> list[str]:
+    """Return the distinct folded words of a typed name, particles dropped, in order."""
+    words = list(dict.fromkeys(fold(value).split()))
+    meaningful = [w for w in words if w not in PARTICLES]
+    return (meaningful or words)[:MAX_NAME_WORDS]
+
+
+def _prefix_query(words: list[str]) -> SearchQuery:
+    # Words are [a-z0-9]+ after folding, so they cannot inject tsquery syntax.
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+
+
+# --- Filters ------------------------------------------------------------------
+
+
+def by_name(queryset: QuerySet, value: str) -> QuerySet:
+    """Clients whose name has every typed word as a word prefix (any order)."""
+    words = name_words(value)
+    if not words:  # only punctuation: no name is made of it
+        return queryset.none()
+    return queryset.filter(nome_tsv=_prefix_query(words))
+
+
+def by_mother_name(queryset: QuerySet, value: str) -> QuerySet:
+    """The same rules as ``by_name``, for the mother's name."""
+    words = name_words(value)
+    if not words:
+        return queryset.none()
+    return queryset.filter(nome_mae_tsv=_prefix_query(words))
 
 
 def by_cpf(queryset: QuerySet, value: str) -> QuerySet:
@@ -24,23 +102,104 @@ def by_cpf(queryset: QuerySet, value: str) -> QuerySet:
     return queryset.filter(cpf__startswith=digits)
 
 
-def by_name(queryset: QuerySet, value: str) -> QuerySet:
-    """Every typed word must appear in the name (case- and accent-insensitive)."""
-    for word in value.split():
-        queryset = queryset.filter(nome_completo__unaccent__icontains=word)
-    return queryset
+def phone_condition(digits: str) -> tuple[str, list] | None:
+    """SQL over clientes_telefones for typed phone digits, or None if too short."""
+    if digits.startswith("55") and len(digits) in (12, 13):
+        digits = digits[2:]  # +55 country code
+    if len(digits) in (10, 11):
+        return "numero = %s", [digits]
+    if len(digits) in (8, 9):  # typed without DDD: match the end of the number
+        return "reverse(numero) LIKE %s", [digits[::-1] + "%"]
+    return None
 
 
-def by_city(queryset: QuerySet, value: str) -> QuerySet:
-    """Clients with an address in the city (accent-insensitive, exact name)."""
-    enderecos = Endereco.objects.filter(
-        cliente=OuterRef("pk"), cidade__unaccent__iexact=value.strip()
-    )
+def by_phone(queryset: QuerySet, value: str) -> QuerySet:
+    """Clients with a phone equal to the digits, or ending with them (no DDD)."""
+    condition = phone_condition(only_digits(value))
+    if condition is None:
+        return queryset.none()
+    sql, params = condition
+    phones = f"SELECT cliente_id FROM clientes_telefones WHERE {sql}"
+    return queryset.filter(id_cliente__in=RawSQL(phones, params))  # noqa: S611 - digits, as params
+
+
+def looks_like_identifier(value: str) -> bool:
+    """Return True for digits with optional mask characters (a CPF, phone, CEP)."""
+    text = (value or "").strip()
+    return bool(only_digits(text)) and bool(_IDENTIFIER.fullmatch(text))
+
+
+def is_masked_cpf(value: str) -> bool:
+    """Return True when typed like "123.456...": a CPF, never a phone."""
+    return bool(_MASKED_CPF.match(value.strip()))
+
+
+def by_identifier(queryset: QuerySet, value: str) -> QuerySet:
+    """Digits typed in the search box: a CPF (exact or prefix) or a phone."""
+    digits = only_digits(value)
+    if is_masked_cpf(value):
+        return by_cpf(queryset, digits)
+    cpf_sql = "SELECT id_cliente FROM clientes WHERE cpf = %s"
+    cpf_params = [digits]
+    if len(digits) < 11:
+        cpf_sql = "SELECT id_cliente FROM clientes WHERE cpf LIKE %s"
+        cpf_params = [digits + "%"]
+    elif len(digits) > 11:
+        cpf_sql, cpf_params = None, []
+    phone = phone_condition(digits)
+    if phone is None:
+        return by_cpf(queryset, digits) if cpf_sql else queryset.none()
+    phone_sql = f"SELECT cliente_id FROM clientes_telefones WHERE {phone[0]}"
+    if cpf_sql is None:
+        return queryset.filter(id_cliente__in=RawSQL(phone_sql, phone[1]))  # noqa: S611
+    # A UNION of two index lookups: an OR across tables would scan every client.
+    union = f"{cpf_sql} UNION {phone_sql}"
+    return queryset.filter(id_cliente__in=RawSQL(union, [*cpf_params, *phone[1]]))  # noqa: S611
+
+
+def by_email(queryset: QuerySet, value: str) -> QuerySet:
+    """Clients whose e-mail starts with the typed text (case-insensitive)."""
+    return queryset.filter(StartsWith(Lower("email"), value.strip().lower()))
+
+
+def by_query(queryset: QuerySet, value: str) -> QuerySet:
+    """The one search box: recognise a CPF, a phone, an e-mail or a name."""
+    text = value.strip()
+    if "@" in text:
+        return by_email(queryset, text)
+    if looks_like_identifier(text):
+        return by_identifier(queryset, text)
+    return by_name(queryset, text)
+
+
+def query_is_full_cpf(value: str) -> bool:
+    """Return True when the box holds a whole CPF (11 digits, masked or not)."""
+    return looks_like_identifier(value) and len(only_digits(value)) == 11
+
+
+def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
+    """Clients with an address in the city and/or state (one address matching both).
+
+    The city is compared whole, accent- and case-insensitively ("sao paulo").
+    """
+    enderecos = Endereco.objects.filter(cliente=OuterRef("pk"))
+    if cidade:
+        folded = fold(cidade)
+        if not folded:
+            return queryset.none()
+        enderecos = enderecos.annotate(cidade_busca=search_text(F("cidade"))).filter(
+            cidade_busca=folded
+        )
+    if uf:
+        enderecos = enderecos.filter(uf=uf)
     return queryset.filter(Exists(enderecos))
 
 
-def by_uf(queryset: QuerySet, value: str) -> QuerySet:
-    return queryset.filter(Exists(Endereco.objects.filter(cliente=OuterRef("pk"), uf=value)))
+def by_cep(queryset: QuerySet, value: str) -> QuerySet:
+    """Clients with an address whose CEP is (or starts with) the typed digits."""
+    digits = only_digits(value)
+    enderecos = Endereco.objects.filter(cliente=OuterRef("pk"), cep__startswith=digits)
+    return queryset.filter(Exists(enderecos))
 
 
 def by_status(queryset: QuerySet, value: str) -> QuerySet:
@@ -49,6 +208,13 @@ def by_status(queryset: QuerySet, value: str) -> QuerySet:
     if value == "inativo":
         return queryset.filter(ativo=False)
     return queryset
+
+
+def _years_ago(years: int, today: date) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February in a non-leap year
+        return today.replace(year=today.year - years, day=28)
 
 
 def by_min_age(queryset: QuerySet, years: int, today: date | None = None) -> QuerySet:
@@ -61,3 +227,235 @@ def by_max_age(queryset: QuerySet, years: int, today: date | None = None) -> Que
     """Clients at most ``years`` old today (born after the day they'd turn years+1)."""
     today = today or timezone.localdate()
     return queryset.filter(data_nascimento__gt=_years_ago(years + 1, today))
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def by_created_from(queryset: QuerySet, day: date) -> QuerySet:
+    """Clients registered on or after ``day`` (local time)."""
+    return queryset.filter(created_at__gte=_start_of_day(day))
+
+
+def by_created_until(queryset: QuerySet, day: date) -> QuerySet:
+    """Clients registered on or before ``day`` (local time, the whole day)."""
+    return queryset.filter(created_at__lt=_start_of_day(day + timedelta(days=1)))
+
+
+# --- Ordering -----------------------------------------------------------------
+
+# Public ordering names -> the column that sorts them (ascending). Each ordering
+# has an index (column, id_cliente); the primary key breaks ties in the same
+# direction, so pages never repeat or skip a client and keyset cursors work.
+ORDERINGS = {
+    "nome_completo": "nome_busca",
+    "cpf": "cpf",
+    "data_nascimento": "data_nascimento",
+    "idade": "-data_nascimento",  # older first = earlier birth date
+    "created_at": "created_at",
+    "id_cliente": "id_cliente",
+}
+DEFAULT_ORDERING = "nome_completo"
+NULLABLE_ORDERINGS = frozenset({"data_nascimento"})
+
+
+def ordering_columns(ordering: str) -> tuple[str, bool]:
+    """Return (column, descending) for a public ordering such as "-idade"."""
+    descending = ordering.startswith("-")
+    column = ORDERINGS[ordering.lstrip("-")]
+    if column.startswith("-"):
+        column, descending = column[1:], not descending
+    return column, descending
+
+
+def order(queryset: QuerySet, ordering: str) -> QuerySet:
+    """Sort by a public ordering with the primary key as tie-break."""
+    column, descending = ordering_columns(ordering)
+    if column == "id_cliente":
+        return queryset.order_by("-id_cliente" if descending else "id_cliente")
+    if descending:
+        return queryset.order_by(F(column).desc(), F("id_cliente").desc())
+    return queryset.order_by(F(column).asc(), F("id_cliente").asc())
+
+
+def after_key(queryset: QuerySet, ordering: str, key: list) -> QuerySet:
+    """Keyset pagination: the rows after ``key`` = [column value, id_cliente]."""
+    column, descending = ordering_columns(ordering)
+    compare = LessThan if descending else GreaterThan
+    value, last_id = key
+    if column == "id_cliente":
+        return queryset.filter(compare(F("id_cliente"), last_id))
+    if value is None:  # NULLs sort last ascending, first descending
+        if descending:
+            return queryset.filter(
+                Q(**{f"{column}__isnull": True}, id_cliente__lt=last_id)
+                | Q(**{f"{column}__isnull": False})
+            )
+        return queryset.filter(**{f"{column}__isnull": True}).filter(
+            compare(F("id_cliente"), last_id)
+        )
+    # A row comparison (col, id) > (v, id) walks the (col, id) index directly.
+    row = Func(F(column), F("id_cliente"), function="ROW")
+    after = compare(row, Func(Value(_typed(column, value)), Value(last_id), function="ROW"))
+    if descending or column not in NULLABLE_ORDERINGS:
+        return queryset.filter(after)
+    return queryset.filter(Q(after) | Q(**{f"{column}__isnull": True}))
+
+
+def _typed(column: str, value):
+    if column == "data_nascimento":
+        return date.fromisoformat(value)
+    if column == "created_at":
+        return datetime.fromisoformat(value)
+    return value
+
+
+# --- Counts, categories and suggestions ---------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetCondition:
+    facet: str
+    value: str
+    label: str
+    sql: str
+    params: tuple
+
+
+def facet_conditions(today: date | None = None) -> list[FacetCondition]:
+    """Return every category counted next to results: UF, status, sexo, age band."""
+    today = today or timezone.localdate()
+    conditions = [FacetCondition("uf", uf, label, "uf = %s", (uf,)) for uf, label in UF.choices]
+    conditions += [
+        FacetCondition("status", "ativo", str(_("Ativo")), "ativo", ()),
+        FacetCondition("status", "inativo", str(_("Inativo")), "NOT ativo", ()),
+    ]
+    conditions += [
+        FacetCondition("sexo", value, label, "sexo = %s", (value,)) for value, label in Sexo.choices
+    ]
+    for value, label, low, high in AGE_BANDS:
+        sql, params = "data_nascimento <= %s", [_years_ago(low, today)]
+        if high is not None:
+            sql += " AND data_nascimento > %s"
+            params.append(_years_ago(high + 1, today))
+        conditions.append(FacetCondition("idade", value, str(label), sql, tuple(params)))
+    return conditions
+
+
+# Broad searches estimate the UF category from this many of their matches (one
+# address lookup each); exactly counted searches look up all of them.
+UF_SAMPLE = 1_000
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Count, categories and the ids of one page of a search."""
+
+    total: int  # exact when ``exact``, else COUNT_CAP + 1 ("10.000+")
+    exact: bool
+    facets: dict[tuple[str, str], int]  # (facet, value) -> count, estimated unless exact
+    page_ids: list[int]
+
+
+def search_matches(
+    queryset: QuerySet, ordering: str, offset: int, limit: int, today: date | None = None
+) -> Matches:
+    """Count, categorise and page the matches of ``queryset`` in one statement.
+
+    The matches are read once, up to COUNT_CAP + 1 of them (one index scan),
+    then counted, split by category and sorted in memory. Past the cap a
+    search is "broad": its total shows as "10.000+", the page comes from those
+    first COUNT_CAP matches in the requested order, and categories are the
+    shares among them scaled to the planner's estimate of the total (flagged
+    as estimates). This keeps a search of half a million clients as fast as
+    one of a hundred; narrowing it makes every number exact again.
+    """
+    column, descending = ordering_columns(ordering)
+    key = "id_cliente" if column == "id_cliente" else column
+    matches = (
+        queryset.order_by()
+        .annotate(sort_key=F(key))
+        .values("id_cliente", "sort_key", "ativo", "sexo", "data_nascimento")[: COUNT_CAP + 1]
+    )
+    matches_sql, matches_params = matches.query.sql_with_params()
+    conditions = [c for c in facet_conditions(today) if c.facet != "uf"]
+    columns = ", ".join(f"count(*) FILTER (WHERE {c.sql})" for c in conditions)
+    direction = "DESC" if descending else "ASC"
+    sql = f"""
+        WITH m AS MATERIALIZED ({matches_sql}),
+        counted AS (SELECT count(*) AS total, {columns} FROM m),
+        uf_sample AS (
+            SELECT e.uf FROM (
+                SELECT id_cliente, row_number() OVER () AS n FROM m
+            ) s
+            JOIN clientes_enderecos e ON e.cliente_id = s.id_cliente AND e.principal
+            WHERE s.n <= CASE WHEN (SELECT total FROM counted) > %s THEN %s ELSE %s END
+        )
+        SELECT counted.*,
+            (SELECT json_object_agg(uf, n) FROM
+                (SELECT uf, count(*) AS n FROM uf_sample GROUP BY uf) u) AS ufs,
+            (SELECT count(*) FROM uf_sample) AS uf_sampled,
+            ARRAY(SELECT id_cliente FROM m
+                  ORDER BY sort_key {direction}, id_cliente {direction}
+                  OFFSET %s LIMIT %s) AS page_ids
+        FROM counted
+    """
+    params = [
+        *matches_params,
+        *(p for c in conditions for p in c.params),
+        COUNT_CAP,
+        UF_SAMPLE,
+        COUNT_CAP + 1,
+        offset,
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        total, *per_condition, ufs, uf_sampled, page_ids = cursor.fetchone()
+    exact = total <= COUNT_CAP
+    facets = {(c.facet, c.value): n for c, n in zip(conditions, per_condition, strict=True)}
+    facets.update({("uf", uf): n for uf, n in (ufs or {}).items()})
+    if not exact:
+        estimate = max(estimate_count(queryset), total)
+        facets = {
+            k: round(n * estimate / (max(uf_sampled, 1) if k[0] == "uf" else total))
+            for k, n in facets.items()
+        }
+    return Matches(
+        total=total,
+        exact=exact,
+        facets={k: n for k, n in facets.items() if n},
+        page_ids=list(page_ids),
+    )
+
+
+def estimate_count(queryset: QuerySet) -> int:
+    """Return the planner's estimate of how many rows ``queryset`` matches."""
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def suggest_names(value: str, limit: int = 5) -> list[str]:
+    """Return existing names closest to a typed name that found nothing.
+
+    Trigram word similarity ("tiago sousa" ~ "Thiago de Souza") over the
+    folded names, through their trigram index.
+    """
+    folded = " ".join(name_words(value))
+    if len(folded) < 3:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5")
+        cursor.execute(
+            """
+            SELECT nome_completo FROM clientes
+            WHERE %s <%% nome_busca
+            ORDER BY word_similarity(%s, nome_busca) DESC, similarity(%s, nome_busca) DESC,
+                     nome_busca, id_cliente
+            LIMIT %s
+            """,
+            [folded, folded, folded, limit * 4],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    return list(dict.fromkeys(names))[:limit]

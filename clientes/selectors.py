@@ -1,13 +1,32 @@
 """Reads of clients, with their rules. Views, the API and tasks call these."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db import connection, transaction
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from clientes.filters import ClienteFilterSet
+from clientes import search
+from clientes.filters import ClienteFilterSet, is_narrowing, normalize_params
 from clientes.models import Cliente, Endereco, Telefone
+
+PAGE_SIZE_DEFAULT = 50
+PAGE_SIZE_MIN = 10
+PAGE_SIZE_MAX = 100
+ROW_FIELDS = (
+    "id_cliente", "cpf", "nome_completo", "data_nascimento", "ativo", "sexo", "cidade", "uf",
+)  # fmt: skip
+FACETS = (
+    ("status", _("Status")),
+    ("uf", _("UF")),
+    ("sexo", _("Sexo")),
+    ("idade", _("Faixa etária")),
+)
 
 
 def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
@@ -21,6 +40,212 @@ def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a client search, as plain picklable data (no querysets).
+
+    ``rows`` carry the full CPF: mask it for display unless the user may see it.
+    ``count`` is exact when ``count_exact``; otherwise more than
+    ``search.COUNT_CAP`` clients matched and facets are estimates.
+    """
+
+    params: tuple[tuple[str, str], ...]
+    page: int
+    size: int
+    ordering: str
+    searched: bool = False
+    rows: list[dict] = field(default_factory=list)
+    count: int = 0
+    count_exact: bool = True
+    facets: list[dict] = field(default_factory=list)
+    has_next: bool = False
+    suggestions: list[str] = field(default_factory=list)
+    full_cpf: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """Pages of an exactly counted result (None past the count cap)."""
+        if not self.count_exact:
+            return None
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.page - 1) * self.size + len(self.rows)
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """Rows after a keyset cursor; ``next_key`` is None on the last page."""
+
+    rows: list[dict]
+    next_key: list | None
+    ordering: str
+
+
+def _validate_page(page, size) -> tuple[int, int]:
+    errors = {}
+    try:
+        page = int(page)
+        if page < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["page"] = [_("A página deve ser um número inteiro a partir de 1.")]
+    try:
+        size = int(size)
+        if not PAGE_SIZE_MIN <= size <= PAGE_SIZE_MAX:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["size"] = [
+            _("O tamanho da página deve ser um número entre %(min)d e %(max)d.")
+            % {"min": PAGE_SIZE_MIN, "max": PAGE_SIZE_MAX}
+        ]
+    if not errors and (page - 1) * size >= search.COUNT_CAP:
+        errors["page"] = [
+            _(
+                "Só é possível navegar pelos primeiros %(limite)s resultados: refine a "
+                "pesquisa ou use a paginação por cursor da API."
+            )
+            % {"limite": "10.000"}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return page, size
+
+
+def _filtered(params: Mapping) -> QuerySet[Cliente]:
+    return ClienteFilterSet(data=params, queryset=Cliente.objects.all()).qs
+
+
+def _with_address(queryset: QuerySet) -> QuerySet:
+    principal = Endereco.objects.filter(cliente=OuterRef("pk"), principal=True).order_by()
+    return queryset.annotate(
+        cidade=Subquery(principal.values("cidade")[:1]),
+        uf=Subquery(principal.values("uf")[:1]),
+    )
+
+
+def _row(values: dict, today: date) -> dict:
+    born = values["data_nascimento"]
+    values["idade"] = (
+        today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if born
+        else None
+    )
+    return values
+
+
+def _facets(matches: search.Matches) -> list[dict]:
+    by_facet = {name: [] for name, _label in FACETS}
+    for condition in search.facet_conditions():
+        number = matches.facets.get((condition.facet, condition.value))
+        if number:
+            by_facet[condition.facet].append(
+                {
+                    "value": condition.value,
+                    "label": condition.label,
+                    "count": number,
+                    "exact": matches.exact,
+                }
+            )
+    by_facet["uf"].sort(key=lambda v: (-v["count"], v["value"]))
+    return [
+        {"name": name, "label": str(label), "values": by_facet[name]}
+        for name, label in FACETS
+        if by_facet[name]
+    ]
+
+
+def _rows_by_id(ids: list[int], today: date) -> list[dict]:
+    found = {
+        values["id_cliente"]: values
+        for values in _with_address(Cliente.objects.filter(pk__in=ids)).values(*ROW_FIELDS)
+    }
+    return [_row(found[i], today) for i in ids if i in found]
+
+
+def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT) -> SearchPage:
+    """Return one page of the search ``params`` with its count and categories.
+
+    The same parameters, filters and order as ``cliente_search``, plus
+    ``page`` (from 1) and ``size`` (10-100). Up to ``search.COUNT_CAP`` matches
+    everything is exact; past it the total shows as "10.000+", pages come from
+    the first COUNT_CAP matches and categories are estimates (see
+    ``search.search_matches``). A search without any narrowing criterion lists
+    nobody (``searched`` is False): the screen asks for one instead of dumping
+    a million clients. Raises ``ValidationError``.
+    """
+    normalized = normalize_params(params)
+    page, size = _validate_page(page, size)
+    criteria = dict(normalized)
+    ordering = criteria.get("ordering", search.DEFAULT_ORDERING)
+    result = SearchPage(params=normalized, page=page, size=size, ordering=ordering)
+    if not is_narrowing(normalized):
+        return result
+    today = timezone.localdate()
+    offset = (page - 1) * size
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Prefer index paths: a LIMITed sequential scan looks cheap to the
+        # planner but reads the whole table when matches cluster (e.g. recent
+        # clients sit at the end of an append-only table).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        matches = search.search_matches(_filtered(criteria), ordering, offset, size + 1, today)
+        rows = _rows_by_id(matches.page_ids[:size], today)
+    suggestions = []
+    typed = criteria.get("nome") or criteria.get("q", "")
+    if not matches.total and typed and not search.looks_like_identifier(typed) and "@" not in typed:
+        suggestions = search.suggest_names(typed)
+    full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
+    return SearchPage(
+        params=normalized,
+        page=page,
+        size=size,
+        ordering=ordering,
+        searched=True,
+        rows=rows,
+        count=matches.total,
+        count_exact=matches.exact,
+        facets=_facets(matches),
+        has_next=len(matches.page_ids) > size and offset + size < search.COUNT_CAP,
+        suggestions=suggestions,
+        full_cpf=full_cpf,
+    )
+
+
+def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, size=100):
+    """Return the clients after the keyset ``after`` (for walking big result sets).
+
+    ``after`` is the ``next_key`` of the previous page; the order is the
+    search's ``ordering``. Raises ``ValidationError``.
+    """
+    normalized = normalize_params(params)
+    _page, size = _validate_page(1, size)
+    criteria = dict(normalized)
+    ordering = criteria.get("ordering", search.DEFAULT_ORDERING)
+    column, _descending = search.ordering_columns(ordering)
+    queryset = _filtered(criteria)
+    if after is not None:
+        queryset = search.after_key(queryset, ordering, after)
+    today = timezone.localdate()
+    fields = ROW_FIELDS if column in ROW_FIELDS else (*ROW_FIELDS, column)
+    values = list(_with_address(queryset).values(*fields)[: size + 1])
+    next_key = None
+    if len(values) > size:
+        last = values[size - 1]
+        key = last[column]
+        next_key = [key.isoformat() if hasattr(key, "isoformat") else key, last["id_cliente"]]
+    rows = [_row({f: v[f] for f in ROW_FIELDS}, today) for v in values[:size]]
+    return KeysetPage(rows=rows, next_key=next_key, ordering=ordering)
 
 
 def cliente_get(*, user, id_cliente: int) -> Cliente:

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from clientes import views
+from clientes.views_search import ClienteSearchView
 
 app_name = "clientes"
 
 urlpatterns = [
+    path("", ClienteSearchView.as_view(), name="search"),
     path("novo/", views.ClienteCreateView.as_view(), name="create"),
     path("<int:id_cliente>/", views.ClienteDetailView.as_view(), name="detail"),
     path("<int:id_cliente>/editar/", views.ClienteUpdateView.as_view(), name="update"),

@@ -3,8 +3,10 @@
 from django.urls import path
 
 from clientes.api import views
+from clientes.api.search import ClienteSearchAPIView
 
 urlpatterns = [
+    path("clients/search", ClienteSearchAPIView.as_view(), name="clients-search"),
     path("clients/", views.ClienteListCreateView.as_view(), name="clients-list"),
     path("clients/<int:id_cliente>/", views.ClienteDetailView.as_view(), name="clients-detail"),
     path(

@@ -1,0 +1,171 @@
+"""Search columns and indexes of clients (issue #5).
+
+``gc_search_text`` folds text the way searches compare it; it is IMMUTABLE
+(unaccent with an explicit dictionary) so generated columns and expression
+indexes may use it. Its Python twin is ``clientes.search.fold``.
+"""
+
+import django.contrib.postgres.indexes
+import django.contrib.postgres.search
+import django.db.models.functions.text
+from django.conf import settings
+from django.db import migrations, models
+
+FOLD_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION gc_search_text(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT btrim(regexp_replace(
+    regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, value)),
+                   '[''`´’]', '', 'g'),
+    '[^a-z0-9]+', ' ', 'g'))
+$$
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("clientes", "0002_cpf_permission"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.RunSQL(
+            sql=FOLD_FUNCTION,
+            reverse_sql="DROP FUNCTION IF EXISTS gc_search_text(text)",
+        ),
+        migrations.AddField(
+            model_name="cliente",
+            name="nome_busca",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Func(
+                    models.F("nome_completo"),
+                    function="gc_search_text",
+                    output_field=models.TextField(),
+                ),
+                output_field=models.TextField(),
+            ),
+        ),
+        migrations.AddField(
+            model_name="cliente",
+            name="nome_mae_tsv",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Func(
+                    models.Func(
+                        models.F("nome_mae"),
+                        function="gc_search_text",
+                        output_field=models.TextField(),
+                    ),
+                    function="to_tsvector",
+                    output_field=django.contrib.postgres.search.SearchVectorField(),
+                    template="to_tsvector('simple'::regconfig, %(expressions)s)",
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
+        ),
+        migrations.AddField(
+            model_name="cliente",
+            name="nome_tsv",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Func(
+                    models.Func(
+                        models.F("nome_completo"),
+                        function="gc_search_text",
+                        output_field=models.TextField(),
+                    ),
+                    function="to_tsvector",
+                    output_field=django.contrib.postgres.search.SearchVectorField(),
+                    template="to_tsvector('simple'::regconfig, %(expressions)s)",
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["nome_tsv"], name="clientes_nome_tsv_gin"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["nome_mae_tsv"], name="clientes_nome_mae_tsv_gin"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    models.F("nome_busca"), name="gin_trgm_ops"
+                ),
+                name="clientes_nome_busca_trgm",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=models.Index(fields=["nome_busca", "id_cliente"], name="clientes_ordem_nome"),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=models.Index(
+                fields=["data_nascimento", "id_cliente"], name="clientes_ordem_nasc"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=models.Index(fields=["created_at", "id_cliente"], name="clientes_ordem_criado"),
+        ),
+        migrations.AddIndex(
+            model_name="cliente",
+            index=models.Index(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Lower("email"), name="text_pattern_ops"
+                ),
+                name="clientes_email_lower",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="endereco",
+            index=models.Index(
+                models.Func(
+                    models.F("cidade"), function="gc_search_text", output_field=models.TextField()
+                ),
+                models.F("uf"),
+                models.F("cliente"),
+                name="enderecos_cidade_busca",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="endereco",
+            index=models.Index(fields=["uf", "cliente"], name="enderecos_uf_cliente"),
+        ),
+        migrations.AddIndex(
+            model_name="endereco",
+            index=models.Index(
+                django.contrib.postgres.indexes.OpClass(
+                    models.F("cep"), name="varchar_pattern_ops"
+                ),
+                name="enderecos_cep",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="telefone",
+            index=models.Index(
+                django.contrib.postgres.indexes.OpClass(
+                    models.F("numero"), name="varchar_pattern_ops"
+                ),
+                name="telefones_numero",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="telefone",
+            index=models.Index(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Reverse("numero"), name="text_pattern_ops"
+                ),
+                name="telefones_numero_reverso",
+            ),
+        ),
+    ]

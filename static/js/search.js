@@ -1,0 +1,43 @@
+// Client search screen: input masks and clean URLs. No inline scripts (CSP).
+"use strict";
+
+(function () {
+  var MASKS = {
+    cpf: { mask: "000.000.000-00" },
+    cep: { mask: "00000-000" },
+  };
+
+  function applyMasks(root) {
+    if (typeof IMask === "undefined") return;
+    root.querySelectorAll("input[data-mask]").forEach(function (input) {
+      if (input.dataset.masked) return;
+      var options = MASKS[input.dataset.mask];
+      if (!options) return;
+      IMask(input, options);
+      input.dataset.masked = "1";
+    });
+  }
+
+  // Empty fields and defaults stay out of the URL, so a shared link shows only
+  // what the user actually searched for.
+  var DEFAULTS = { status: "todos", ordering: "nome_completo", size: "50" };
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.closest || !event.detail.elt.closest("#busca")) return;
+    var params = event.detail.parameters;
+    var names = params instanceof FormData ? Array.from(params.keys()) : Object.keys(params);
+    names.forEach(function (name) {
+      var value = params instanceof FormData ? params.get(name) : params[name];
+      if (value === "" || DEFAULTS[name] === value) {
+        if (params instanceof FormData) params.delete(name);
+        else delete params[name];
+      }
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    applyMasks(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    applyMasks(event.detail.elt.ownerDocument || document);
+  });
+})();
