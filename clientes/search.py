@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Lower
 from django.db.models.lookups import GreaterThan, LessThan, StartsWith
@@ -296,8 +296,10 @@ def after_key(queryset: QuerySet, ordering: str, key: list) -> QuerySet:
             compare(F("id_cliente"), last_id)
         )
     # A row comparison (col, id) > (v, id) walks the (col, id) index directly.
-    row = Func(F(column), F("id_cliente"), function="ROW")
-    after = compare(row, Func(Value(_typed(column, value)), Value(last_id), function="ROW"))
+    row = Func(F(column), F("id_cliente"), function="ROW", output_field=TextField())
+    typed = Value(_typed(column, value))
+    key = Func(typed, Value(last_id), function="ROW", output_field=TextField())
+    after = compare(row, key)
     if descending or column not in NULLABLE_ORDERINGS:
         return queryset.filter(after)
     return queryset.filter(Q(after) | Q(**{f"{column}__isnull": True}))
