@@ -19,7 +19,7 @@ from clientes.models import Cliente
 STATUS_CHOICES = [("ativo", _("Ativos")), ("inativo", _("Inativos")), ("todos", _("Todos"))]
 DEFAULT_STATUS = "todos"
 
-ORDERING_CHOICES = [
+ORDERING_CHOICES = [(search.RELEVANCE, _("relevância"))] + [
     (name, label)
     for column, column_label in [
         ("nome_completo", _("nome")),
@@ -186,8 +186,9 @@ class ClienteFilterSet(django_filters.FilterSet):
         cidade, uf = self.form.cleaned_data.get("cidade"), self.form.cleaned_data.get("uf")
         if cidade or uf:
             queryset = search.by_address(queryset, cidade=cidade or "", uf=uf or "")
-        ordering = self.form.cleaned_data.get("ordering") or search.DEFAULT_ORDERING
-        return search.order(queryset, ordering)
+        cleaned = self.form.cleaned_data
+        ordering = cleaned.get("ordering") or search.default_ordering(cleaned)
+        return search.order(queryset, ordering, search.name_text(cleaned))
 
 
 def _canonical(name: str, value) -> str:
@@ -208,9 +209,10 @@ def _canonical(name: str, value) -> str:
 
 
 def _canonical_name(value: str) -> str:
-    # Word order, case, accents and particles do not change a name search; a
-    # "name" of punctuation only matches nothing and is kept as typed.
-    return " ".join(sorted(search.name_words(value))) or value.strip()
+    # Case, accents and spacing do not change a name search (word order does:
+    # it ranks the exact name first); punctuation alone matches nothing and
+    # is kept as typed.
+    return " ".join(search.fold(value).split()) or value.strip()
 
 
 def _canonical_query(value: str) -> str:
@@ -236,10 +238,11 @@ def normalize_params(params: Mapping) -> tuple[tuple[str, str], ...]:
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     pairs = []
-    for name, value in filterset.form.cleaned_data.items():
+    cleaned = filterset.form.cleaned_data
+    for name, value in cleaned.items():
         if value in (None, "") or (name == "status" and value == DEFAULT_STATUS):
             continue
-        if name == "ordering" and value == search.DEFAULT_ORDERING:
+        if name == "ordering" and value == search.default_ordering(cleaned):
             continue
         pairs.append((name, _canonical(name, value)))
     return tuple(sorted(pairs))

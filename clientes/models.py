@@ -102,10 +102,6 @@ class Cliente(models.Model):
             # Search: words of the name and of the mother's name (prefix queries).
             GinIndex(fields=["nome_tsv"], name="clientes_nome_tsv_gin"),
             GinIndex(fields=["nome_mae_tsv"], name="clientes_nome_mae_tsv_gin"),
-            # "Você quis dizer": similarity of whole names.
-            GinIndex(
-                OpClass(F("nome_busca"), name="gin_trgm_ops"), name="clientes_nome_busca_trgm"
-            ),
             # Orderings of the result table, each with the primary key as tie-break.
             models.Index(fields=["nome_busca", "id_cliente"], name="clientes_ordem_nome"),
             models.Index(fields=["data_nascimento", "id_cliente"], name="clientes_ordem_nasc"),

@@ -12,6 +12,7 @@ narrow one; category counts ("facets") are exact whenever the total is.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -19,17 +20,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
+from django.db import connection
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Func, RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThan, LessThan, StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientes.br import only_digits
 from clientes.choices import UF, Sexo
-from clientes.models import Endereco, search_text
+from clientes.models import Cliente, Endereco, search_text
 
 # Totals above this are reported as "10.000+" instead of being counted.
 COUNT_CAP = 10_000
@@ -257,11 +258,43 @@ ORDERINGS = {
     "id_cliente": "id_cliente",
 }
 DEFAULT_ORDERING = "nome_completo"
+# Searches for a name rank by default: the exact name first, then names having
+# every typed word whole, then names where they are only prefixes; within each,
+# shorter names (fewer words the analyst did not type) first, then A-Z.
+RELEVANCE = "relevancia"
 NULLABLE_ORDERINGS = frozenset({"data_nascimento"})
+
+
+def name_text(criteria) -> str:
+    """Return the name a search looks for ('' for CPF/phone/e-mail or no name)."""
+    typed = criteria.get("q") or ""
+    if typed and not looks_like_identifier(typed) and "@" not in typed:
+        return typed
+    return criteria.get("nome") or ""
+
+
+def default_ordering(criteria) -> str:
+    """Return the ordering of a search that names none: relevance for names."""
+    return RELEVANCE if name_words(name_text(criteria)) else DEFAULT_ORDERING
+
+
+def relevance(text: str):
+    """Return an expression ranking names for ``text``: 0 exact, 1 whole words, 2 prefixes."""
+    words = name_words(text)
+    if not words:
+        return Value(0)
+    whole = SearchQuery(" & ".join(words), search_type="raw", config="simple")
+    return Case(
+        When(nome_busca=" ".join(fold(text).split()), then=Value(0)),
+        When(nome_tsv=whole, then=Value(1)),
+        default=Value(2),
+    )
 
 
 def ordering_columns(ordering: str) -> tuple[str, bool]:
     """Return (column, descending) for a public ordering such as "-idade"."""
+    if ordering == RELEVANCE:
+        return "nome_busca", False  # after the relevance rank
     descending = ordering.startswith("-")
     column = ORDERINGS[ordering.lstrip("-")]
     if column.startswith("-"):
@@ -269,9 +302,13 @@ def ordering_columns(ordering: str) -> tuple[str, bool]:
     return column, descending
 
 
-def order(queryset: QuerySet, ordering: str) -> QuerySet:
+def order(queryset: QuerySet, ordering: str, text: str = "") -> QuerySet:
     """Sort by a public ordering with the primary key as tie-break."""
     column, descending = ordering_columns(ordering)
+    if ordering == RELEVANCE:
+        return queryset.order_by(
+            relevance(text).asc(), Length(column).asc(), F(column).asc(), F("id_cliente").asc()
+        )
     if column == "id_cliente":
         return queryset.order_by("-id_cliente" if descending else "id_cliente")
     if descending:
@@ -361,7 +398,12 @@ class Matches:
 
 
 def search_matches(
-    queryset: QuerySet, ordering: str, offset: int, limit: int, today: date | None = None
+    queryset: QuerySet,
+    ordering: str,
+    offset: int,
+    limit: int,
+    today: date | None = None,
+    text: str = "",
 ) -> Matches:
     """Count, categorise and page the matches of ``queryset`` in one statement.
 
@@ -375,10 +417,15 @@ def search_matches(
     """
     column, descending = ordering_columns(ordering)
     key = "id_cliente" if column == "id_cliente" else column
+    rank, extra = Value(0), Value(0)
+    if ordering == RELEVANCE:
+        rank, extra = relevance(text), Length(key)
     matches = (
         queryset.order_by()
-        .annotate(sort_key=F(key))
-        .values("id_cliente", "sort_key", "ativo", "sexo", "data_nascimento")[: COUNT_CAP + 1]
+        .annotate(sort_key=F(key), rank=rank, extra=extra)
+        .values("id_cliente", "sort_key", "rank", "extra", "ativo", "sexo", "data_nascimento")[
+            : COUNT_CAP + 1
+        ]
     )
     matches_sql, matches_params = matches.query.sql_with_params()
     conditions = [c for c in facet_conditions(today) if c.facet != "uf"]
@@ -399,7 +446,7 @@ def search_matches(
                 (SELECT uf, count(*) AS n FROM uf_sample GROUP BY uf) u) AS ufs,
             (SELECT count(*) FROM uf_sample) AS uf_sampled,
             ARRAY(SELECT id_cliente FROM m
-                  ORDER BY sort_key {direction}, id_cliente {direction}
+                  ORDER BY rank, extra, sort_key {direction}, id_cliente {direction}
                   OFFSET %s LIMIT %s) AS page_ids
         FROM counted
     """
@@ -438,26 +485,63 @@ def estimate_count(queryset: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def suggest_names(value: str, limit: int = 5) -> list[str]:
-    """Return existing names closest to a typed name that found nothing.
+# "Você quis dizer": a misspelled word is replaced by vocabulary words at most
+# this many edits away (levenshtein), the most frequent first.
+SUGGESTION_CANDIDATES = 3
 
-    Trigram word similarity ("tiago sousa" ~ "Thiago de Souza") over the
-    folded names, through their trigram index.
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) <= 4 else 2
+
+
+def _word_candidates(cursor, word: str) -> list[str]:
+    """Return the typed word (if some name has a word starting with it) and close words."""
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM clientes_nome_palavras WHERE palavra LIKE %s)",
+        [word + "%"],
+    )
+    typed = [word] if cursor.fetchone()[0] else []
+    edits = _max_edits(word)
+    cursor.execute(
+        """
+        SELECT palavra FROM clientes_nome_palavras
+        WHERE length(palavra) BETWEEN %s AND %s AND palavra <> %s
+          AND levenshtein(palavra, %s) <= %s
+        ORDER BY levenshtein(palavra, %s), frequencia DESC, palavra
+        LIMIT %s
+        """,
+        [len(word) - edits, len(word) + edits, word, word, edits, word, SUGGESTION_CANDIDATES],
+    )
+    return typed + [row[0] for row in cursor.fetchall()]
+
+
+def suggest_names(value: str, limit: int = 3) -> list[str]:
+    """Return corrected spellings of a typed name that found nothing.
+
+    Words are swapped for the closest words of the name vocabulary, fewest
+    changes first ("maira silva" -> "maria silva", "luiz souza" -> "luis
+    souza" when only a Luís Souza exists); only spellings that find someone
+    are offered.
     """
-    folded = " ".join(name_words(value))
-    if len(folded) < 3:
+    words = name_words(value)
+    if not words:
         return []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5")
-        cursor.execute(
-            """
-            SELECT nome_completo FROM clientes
-            WHERE %s <%% nome_busca
-            ORDER BY word_similarity(%s, nome_busca) DESC, similarity(%s, nome_busca) DESC,
-                     nome_busca, id_cliente
-            LIMIT %s
-            """,
-            [folded, folded, folded, limit * 4],
-        )
-        names = [row[0] for row in cursor.fetchall()]
-    return list(dict.fromkeys(names))[:limit]
+    with connection.cursor() as cursor:
+        candidates = [_word_candidates(cursor, word) for word in words]
+    if not all(candidates):
+        return []  # a word with nothing close: beyond repair
+    # Best combinations first: the sum of each word's candidate rank.
+    combos = sorted(
+        itertools.product(*(enumerate(c) for c in candidates)),
+        key=lambda combo: sum(rank for rank, _word in combo),
+    )
+    suggestions = []
+    for combo in combos[: limit * 4]:
+        text = " ".join(word for _rank, word in combo)
+        if text == " ".join(words):
+            continue  # what was typed found nobody
+        if by_name(Cliente.objects.all(), text).exists():
+            suggestions.append(text)
+            if len(suggestions) == limit:
+                break
+    return suggestions

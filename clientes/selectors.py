@@ -188,7 +188,7 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     normalized = normalize_params(params)
     page, size = _validate_page(page, size)
     criteria = dict(normalized)
-    ordering = criteria.get("ordering", search.DEFAULT_ORDERING)
+    ordering = criteria.get("ordering") or search.default_ordering(criteria)
     result = SearchPage(params=normalized, page=page, size=size, ordering=ordering)
     if not is_narrowing(normalized):
         return result
@@ -199,7 +199,9 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
         # planner but reads the whole table when matches cluster (e.g. recent
         # clients sit at the end of an append-only table).
         cursor.execute("SET LOCAL enable_seqscan = off")
-        matches = search.search_matches(_filtered(criteria), ordering, offset, size + 1, today)
+        matches = search.search_matches(
+            _filtered(criteria), ordering, offset, size + 1, today, search.name_text(criteria)
+        )
         rows = _rows_by_id(matches.page_ids[:size], today)
     suggestions = []
     typed = criteria.get("nome") or criteria.get("q", "")
@@ -231,7 +233,11 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     normalized = normalize_params(params)
     _page, size = _validate_page(1, size)
     criteria = dict(normalized)
-    ordering = criteria.get("ordering", search.DEFAULT_ORDERING)
+    ordering = criteria.get("ordering") or search.DEFAULT_ORDERING
+    if ordering == search.RELEVANCE:
+        raise ValidationError(
+            {"ordering": [_("A paginação por cursor não aceita a ordenação por relevância.")]}
+        )
     column, _descending = search.ordering_columns(ordering)
     queryset = _filtered(criteria)
     if after is not None:

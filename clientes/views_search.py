@@ -95,7 +95,7 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             "status_choices": STATUS_CHOICES,
             "ordering_choices": ORDERING_CHOICES,
             "filters_open": any(
-                params.get(name) not in (None, "", "todos", search.DEFAULT_ORDERING)
+                params.get(name) not in (None, "", "todos")
                 and not (name == "size" and params.get(name) == str(PAGE_SIZE_DEFAULT))
                 for name in ADVANCED_FILTERS
             ),

@@ -3,9 +3,15 @@
 ``gc_search_text`` folds text the way searches compare it; it is IMMUTABLE
 (unaccent with an explicit dictionary) so generated columns and expression
 indexes may use it. Its Python twin is ``clientes.search.fold``.
+
+``clientes_nome_palavras`` is the vocabulary of names (every word of a client's
+or mother's name, with a rough frequency), kept by statement-level triggers so
+that COPY, ORM saves and admin edits all feed it; "Você quis dizer" corrects
+misspelled words against it (levenshtein, fuzzystrmatch).
 """
 
 import django.contrib.postgres.indexes
+import django.contrib.postgres.operations
 import django.contrib.postgres.search
 import django.db.models.functions.text
 from django.conf import settings
@@ -21,6 +27,41 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 $$
 """
 
+VOCABULARY = r"""
+CREATE TABLE clientes_nome_palavras (
+    palavra text PRIMARY KEY,
+    frequencia bigint NOT NULL DEFAULT 1
+);
+CREATE INDEX clientes_nome_palavras_prefixo ON clientes_nome_palavras (palavra text_pattern_ops);
+
+CREATE FUNCTION gc_registra_palavras() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO clientes_nome_palavras AS p (palavra, frequencia)
+  SELECT w, count(*)
+  FROM novas, unnest(tsvector_to_array(novas.nome_tsv) || tsvector_to_array(novas.nome_mae_tsv)) AS w
+  GROUP BY w
+  ON CONFLICT (palavra) DO UPDATE SET frequencia = p.frequencia + EXCLUDED.frequencia;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER clientes_palavras_insert AFTER INSERT ON clientes
+  REFERENCING NEW TABLE AS novas FOR EACH STATEMENT EXECUTE FUNCTION gc_registra_palavras();
+CREATE TRIGGER clientes_palavras_update AFTER UPDATE ON clientes
+  REFERENCING NEW TABLE AS novas FOR EACH STATEMENT EXECUTE FUNCTION gc_registra_palavras();
+
+INSERT INTO clientes_nome_palavras (palavra, frequencia)
+SELECT w, count(*)
+FROM clientes, unnest(tsvector_to_array(nome_tsv) || tsvector_to_array(nome_mae_tsv)) AS w
+GROUP BY w;
+"""
+
+DROP_VOCABULARY = r"""
+DROP TRIGGER IF EXISTS clientes_palavras_insert ON clientes;
+DROP TRIGGER IF EXISTS clientes_palavras_update ON clientes;
+DROP FUNCTION IF EXISTS gc_registra_palavras();
+DROP TABLE IF EXISTS clientes_nome_palavras;
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -29,6 +70,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        django.contrib.postgres.operations.CreateExtension("fuzzystrmatch"),
         migrations.RunSQL(
             sql=FOLD_FUNCTION,
             reverse_sql="DROP FUNCTION IF EXISTS gc_search_text(text)",
@@ -96,15 +138,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="cliente",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    models.F("nome_busca"), name="gin_trgm_ops"
-                ),
-                name="clientes_nome_busca_trgm",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="cliente",
             index=models.Index(fields=["nome_busca", "id_cliente"], name="clientes_ordem_nome"),
         ),
         migrations.AddIndex(
@@ -168,4 +201,5 @@ class Migration(migrations.Migration):
                 name="telefones_numero_reverso",
             ),
         ),
+        migrations.RunSQL(sql=VOCABULARY, reverse_sql=DROP_VOCABULARY),
     ]

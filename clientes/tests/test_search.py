@@ -224,7 +224,7 @@ def test_past_the_cap_counts_are_flagged_and_pages_stay_stable(namesakes, monkey
 def test_a_name_that_finds_nothing_suggests_the_closest(clientes):
     result = cliente_search_page(user=None, params={"q": "maria silvva"})
     assert result.count == 0
-    assert "Maria Silva" in result.suggestions
+    assert result.suggestions == ["maria silva"]
     assert cliente_search_page(user=None, params={"q": "52998224799"}).suggestions == []
 
 
@@ -244,10 +244,10 @@ def test_full_cpf_searches_are_flagged(clientes):
     [
         ({"q": "529.982.247-25"}, {"q": "529.982.24725"}),
         ({"cpf": "529.982.247-25"}, {"cpf": "52998224725"}),
-        ({"q": "Silva João"}, {"q": "joao  da silva"}),
+        ({"q": "João  da SILVA"}, {"q": "joao da silva"}),
         ({"nome": "D'Ávila"}, {"nome": "davila"}),
         ({"cidade": "São Paulo", "uf": "SP"}, {"uf": "SP", "cidade": "sao paulo"}),
-        ({"q": "maria", "status": "todos", "ordering": "nome_completo"}, {"q": "MARIA"}),
+        ({"q": "maria", "status": "todos", "ordering": "relevancia"}, {"q": "MARIA"}),
         ({"idade_min": "30"}, {"idade_min": 30}),
     ],
 )
@@ -262,7 +262,7 @@ def test_normalize_params_keeps_different_searches_apart():
 
 
 def test_normalized_params_search_the_same_clients(clientes):
-    for params in ({"q": "Silva João"}, {"q": "(11) 98765-4321"}, {"cidade": "SÃO PAULO"}):
+    for params in ({"q": "Silva, João!"}, {"q": "(11) 98765-4321"}, {"cidade": "SÃO PAULO"}):
         assert _ids(dict(normalize_params(params))) == _ids(params)
 
 

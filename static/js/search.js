@@ -20,7 +20,7 @@
 
   // Empty fields and defaults stay out of the URL, so a shared link shows only
   // what the user actually searched for.
-  var DEFAULTS = { status: "todos", ordering: "nome_completo", size: "50" };
+  var DEFAULTS = { status: "todos", size: "50" };
   document.addEventListener("htmx:configRequest", function (event) {
     if (!event.detail.elt.closest || !event.detail.elt.closest("#busca")) return;
     var params = event.detail.parameters;
