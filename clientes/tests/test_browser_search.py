@@ -1,0 +1,77 @@
+"""End-to-end: an analyst searches in a real Chromium (HTMX, history, masks, categories)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from clientes.tests.search_fixtures import search_clients
+from conftest import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def logged_in(page, live_server, analista):
+    search_clients()
+    page.goto(f"{live_server.url}/conta/entrar/?next=/clientes/")
+    page.get_by_label("E-mail").fill(analista.email)
+    page.get_by_label("Senha").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{live_server.url}/clientes/")
+    return page
+
+
+def test_typing_updates_results_and_url_and_back_restores(logged_in):
+    page = logged_in
+    box = page.locator("#id_q")
+    expect(box).to_be_focused()
+
+    box.fill("joao silv")
+    results = page.locator("#resultados")
+    expect(results).to_contain_text("João da Silva Santos")
+    expect(page).to_have_url(re.compile(r"/clientes/\?q=joao(\+|%20)silv$"))
+
+    box.fill("111.444")
+    expect(results).to_contain_text("Maria Conceição")
+    expect(results).not_to_contain_text("João da Silva Santos")
+    expect(page).to_have_url(re.compile(r"q=111\.444$"))
+    expect(results).to_contain_text("***.444.777-**")  # analysts see masked CPFs
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"q=joao(\+|%20)silv$"))
+    expect(page.locator("#resultados")).to_contain_text("João da Silva Santos")
+    expect(page.locator("#id_q")).to_have_value("joao silv")
+
+
+def test_category_click_narrows_the_search(logged_in):
+    page = logged_in
+    page.locator("#id_q").fill("maria")
+    results = page.locator("#resultados")
+    expect(results).to_contain_text("Maria Silva")
+    expect(results).to_contain_text("Maria Conceição")
+
+    page.locator('.facets a[data-facet="uf"][data-value="GO"]').click()
+    expect(page).to_have_url(re.compile(r"q=maria&uf=GO"))
+    expect(page.locator("#resultados")).not_to_contain_text("Maria Silva")
+    expect(page.locator("#resultados")).to_contain_text("Maria Conceição")
+    expect(page.locator("#id_uf")).to_have_value("GO")  # the form shows the narrowing
+
+
+def test_cpf_filter_is_masked_as_typed_and_enter_submits(logged_in):
+    page = logged_in
+    page.get_by_text("Filtros", exact=True).click()
+    cpf = page.locator("#id_cpf")
+    cpf.press_sequentially("11144477735")
+    expect(cpf).to_have_value("111.444.777-35")
+    cpf.press("Enter")
+    expect(page.locator("#resultados")).to_contain_text("Maria Conceição")
+    expect(page).to_have_url(re.compile(r"cpf=111\.444\.777-35"))
+
+
+def test_results_are_a_readable_list_on_a_phone(logged_in):
+    page = logged_in
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.locator("#id_q").fill("maria")
+    expect(page.locator("#resultados")).to_contain_text("Maria Silva")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
