@@ -283,3 +283,10 @@ def test_fold_matches_the_database_function(db):
         for sample in samples:
             cursor.execute("SELECT gc_search_text(%s)", [sample])
             assert cursor.fetchone()[0] == search.fold(sample), sample
+
+
+def test_search_page_is_plain_picklable_data(clientes):
+    import pickle
+
+    result = cliente_search_page(user=None, params={"q": "maria"})
+    assert pickle.loads(pickle.dumps(result)) == result
