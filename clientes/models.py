@@ -155,6 +155,10 @@ class Endereco(models.Model):
     cidade = models.CharField(_("cidade"), max_length=100)
     uf = models.CharField(_("UF"), max_length=2, choices=UF.choices)
     principal = models.BooleanField(_("principal"), default=False)
+    # The city as searches compare it ("sao paulo"), computed by PostgreSQL.
+    cidade_busca = models.GeneratedField(
+        expression=search_text(F("cidade")), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         db_table = "clientes_enderecos"
@@ -163,7 +167,8 @@ class Endereco(models.Model):
         ordering = ["-principal", "id"]
         indexes = [
             # Search by city (accent-insensitive), UF and CEP prefix.
-            models.Index(search_text(F("cidade")), "uf", "cliente", name="enderecos_cidade_busca"),
+            # Covering (city, UF, client): answered from the index alone.
+            models.Index(fields=["cidade_busca", "uf", "cliente"], name="enderecos_cidade_busca"),
             models.Index(fields=["uf", "cliente"], name="enderecos_uf_cliente"),
             models.Index(OpClass(F("cep"), name="varchar_pattern_ops"), name="enderecos_cep"),
         ]
