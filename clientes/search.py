@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientes.br import only_digits
 from clientes.choices import UF, Sexo
-from clientes.models import Cliente, Endereco, search_text
+from clientes.models import Cliente, Endereco
 
 # Totals above this are reported as "10.000+" instead of being counted.
 COUNT_CAP = 10_000
@@ -213,9 +213,7 @@ def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
         folded = fold(cidade)
         if not folded:
             return queryset.none()
-        enderecos = enderecos.annotate(cidade_busca=search_text(F("cidade"))).filter(
-            cidade_busca=folded
-        )
+        enderecos = enderecos.filter(cidade_busca=folded)
     if uf:
         enderecos = enderecos.filter(uf=uf)
     return queryset.filter(Exists(enderecos))
