@@ -106,10 +106,6 @@ class ClienteSearchAPIView(APIView):
 
     permission_classes = [IsAuthenticated, CanViewClientes]
 
-    def get_authenticate_header(self, request):
-        # Unauthenticated callers get 401 (not 403) whatever authenticators are set.
-        return super().get_authenticate_header(request) or 'Bearer realm="api"'
-
     @extend_schema(
         operation_id="clients_search",
         summary="Pesquisar clientes",
