@@ -146,6 +146,7 @@ def _start_server(url: str, static_root: str) -> subprocess.Popen:
         "DATABASE_URL": url,
         "DEBUG": "false",
         "SECRET_KEY": os.environ["SECRET_KEY"],
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(64),
         "HTTPS_ONLY": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": static_root,
