@@ -1,4 +1,4 @@
-"""Who may use each registry URL of clientes. See accounts/tests/matrix.py."""
+"""Who may use each URL of clientes. See accounts/tests/matrix.py."""
 
 from accounts.roles import ADMINISTRADOR, ANALISTA
 from accounts.tests.matrix import api, page
@@ -19,6 +19,9 @@ def _inativo(ctx):
 
 
 url_rules = {
+    # Search: every role (all have clientes.view_cliente); anonymous -> login / 401.
+    "clientes:search": page(ANALISTA),
+    "clients-search": api(ANALISTA),
     "clientes:create": page(ANALISTA),
     "clientes:detail": page(ANALISTA, kwargs=_cliente),
     "clientes:update": page(ANALISTA, kwargs=_cliente),
