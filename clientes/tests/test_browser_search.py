@@ -62,11 +62,11 @@ def test_cpf_filter_is_masked_as_typed_and_enter_submits(logged_in):
     page = logged_in
     page.get_by_text("Filtros", exact=True).click()
     cpf = page.locator("#id_cpf")
-    cpf.press_sequentially("11144477735")
-    expect(cpf).to_have_value("111.444.777-35")
+    cpf.press_sequentially("111444777")
+    expect(cpf).to_have_value("111.444.777")
     cpf.press("Enter")
     expect(page.locator("#resultados")).to_contain_text("Maria Conceição")
-    expect(page).to_have_url(re.compile(r"cpf=111\.444\.777-35"))
+    expect(page).to_have_url(re.compile(r"cpf=111\.444\.777$"))
 
 
 def test_results_are_a_readable_list_on_a_phone(logged_in):
@@ -75,3 +75,10 @@ def test_results_are_a_readable_list_on_a_phone(logged_in):
     page.locator("#id_q").fill("maria")
     expect(page.locator("#resultados")).to_contain_text("Maria Silva")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_full_masked_cpf_goes_straight_to_the_profile(logged_in, live_server):
+    page = logged_in
+    page.locator("#id_q").fill("529.982.247-25")
+    expect(page).to_have_url(re.compile(r"/clientes/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("João da Silva Santos")

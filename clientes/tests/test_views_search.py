@@ -44,7 +44,7 @@ def test_analyst_sees_results_with_masked_cpf(analista_client, clientes):
 
 
 def test_a_full_cpf_search_works_for_analysts_too(analista_client, clientes):
-    response = analista_client.get(URL, {"q": "529.982.247-25"})
+    response = analista_client.get(URL, {"q": "529.982.247-25"}, follow=True)
     assert "João da Silva Santos" in response.content.decode()
 
 
@@ -126,3 +126,20 @@ def test_full_cpf_permission_is_checked_per_user(client, analista, clientes):
     analista.user_permissions.add(Permission.objects.get(codename="view_cpf_completo"))
     client.force_login(analista)
     assert CPF_JOAO[:3] + "." in client.get(URL, {"q": "joao"}).content.decode()
+
+
+def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, clientes):
+    profile = reverse("clientes:detail", args=[clientes["joao"].id_cliente])
+    response = analista_client.get(URL, {"q": "529.982.247-25"})
+    assert (response.status_code, response["Location"]) == (302, profile)
+    htmx = analista_client.get(
+        URL, {"q": "52998224725"}, headers={"HX-Request": "true", "HX-Target": "resultados"}
+    )
+    assert htmx["HX-Redirect"] == profile
+    # A partial CPF lists the matches instead.
+    assert analista_client.get(URL, {"q": "529.982"}).status_code == 200
+
+
+def test_result_rows_link_to_the_profile(analista_client, clientes):
+    html = analista_client.get(URL, {"q": "joao"}).content.decode()
+    assert f'href="{reverse("clientes:detail", args=[clientes["joao"].id_cliente])}"' in html
