@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401 - routes are added as features land
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("exportar/", views.export_create, name="export_create"),
+    path("exportacoes/<uuid:pk>/", views.export_detail, name="export_detail"),
+    path("exportacoes/<uuid:pk>/baixar/", views.export_download, name="export_download"),
+    path("exportacoes/<uuid:pk>/cancelar/", views.export_cancel, name="export_cancel"),
+]

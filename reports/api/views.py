@@ -1,0 +1,139 @@
+"""Export API: request an export of a search, follow it, download it, cancel it."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reports import services
+from reports.api.serializers import ExportJobSerializer
+from reports.downloads import export_file_response
+from reports.models import ExportStatus
+from reports.selectors import export_job_get, export_job_list
+
+# Public format names of the API -> ExportFormat values.
+API_FORMATS = {"excel": "xlsx", "xlsx": "xlsx", "pdf": "pdf", "csv": "csv"}
+_BODY_OPTIONS = ("fields", "ordering", "csv_dialect")
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+
+
+class Gone(APIException):
+    status_code = status.HTTP_410_GONE
+
+
+class CanViewClients(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("clientes.view_cliente")
+
+
+class IgnoreFormatQueryParam(DefaultContentNegotiation):
+    """``?format=`` names the export format here, not DRF's response renderer."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def api_validation_error(exc: ValidationError) -> APIValidationError:
+    """Turn a Django ValidationError into a 400 with its pt-BR messages."""
+    if hasattr(exc, "error_dict"):
+        return APIValidationError(exc.message_dict)
+    return APIValidationError({"detail": " ".join(exc.messages)})
+
+
+class ClientExportView(APIView):
+    """POST /api/v1/clients/export?format=excel|pdf|csv with the search filters as JSON."""
+
+    permission_classes = [IsAuthenticated, CanViewClients]
+    content_negotiation_class = IgnoreFormatQueryParam
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["excel", "pdf", "csv"], required=True),
+        ],
+        request=OpenApiTypes.OBJECT,
+        responses={202: ExportJobSerializer, 200: OpenApiTypes.BINARY},
+        description=(
+            "Corpo: os filtros da pesquisa (mesmas chaves da API de clientes, ex. "
+            '{"uf": "SP", "idade_min": 30}) e, opcionais, "fields" (lista de colunas), '
+            '"ordering" e "csv_dialect" ("excel" ou "rfc4180"). Exportações pequenas '
+            "respondem 200 com o arquivo; as demais 202 com a exportação em andamento."
+        ),
+    )
+    def post(self, request):
+        fmt = API_FORMATS.get(request.query_params.get("format", ""))
+        if fmt is None:
+            raise APIValidationError({"format": [_("Informe format=excel, pdf ou csv.")]})
+        body = request.data
+        if not isinstance(body, dict):
+            raise APIValidationError({"detail": _("O corpo deve ser um objeto JSON de filtros.")})
+        params = {k: v for k, v in body.items() if k not in _BODY_OPTIONS}
+        try:
+            result = services.export_request(
+                user=request.user,
+                params=params,
+                fmt=fmt,
+                fields=body.get("fields"),
+                ordering=body.get("ordering"),
+                csv_dialect=body.get("csv_dialect") or "excel",
+            )
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+        if result.inline:
+            job = services.export_generate_inline(job=result.job)
+            if job.is_downloadable:
+                return export_file_response(user=request.user, job=job)
+            raise APIValidationError({"detail": job.error or _("A exportação não foi gerada.")})
+        data = ExportJobSerializer(result.job, context={"request": request}).data
+        location = reverse("api-export-detail", args=[result.job.pk])
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
+class ExportListView(ListAPIView):
+    """GET /api/v1/exports/: the user's exports, newest first (the last 100)."""
+
+    serializer_class = ExportJobSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return export_job_list(user=self.request.user)[:100]
+
+
+class ExportDetailView(APIView):
+    @extend_schema(responses=ExportJobSerializer)
+    def get(self, request, pk):
+        job = export_job_get(user=request.user, job_id=pk)
+        return Response(ExportJobSerializer(job, context={"request": request}).data)
+
+
+class ExportDownloadView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        job = export_job_get(user=request.user, job_id=pk)
+        if job.status == ExportStatus.DONE and not job.file:
+            raise Gone(_("O arquivo desta exportação expirou e foi apagado."))
+        if not job.is_downloadable:
+            raise Conflict(_("O arquivo ainda não está pronto."))
+        return export_file_response(user=request.user, job=job)
+
+
+class ExportCancelView(APIView):
+    @extend_schema(request=None, responses=ExportJobSerializer)
+    def post(self, request, pk):
+        job = export_job_get(user=request.user, job_id=pk)
+        try:
+            job = services.export_cancel(user=request.user, job=job)
+        except ValidationError as exc:
+            raise Conflict(" ".join(exc.messages)) from exc
+        return Response(ExportJobSerializer(job, context={"request": request}).data)

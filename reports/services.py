@@ -1,0 +1,468 @@
+"""Writes of export jobs: request, generate, cancel, download, expire, recover.
+
+An export stores the search *filters* (never a list of ids) and reads its rows
+through ``clientes.selectors.cliente_search``, the same path as the search
+screen and the API, inside one REPEATABLE READ transaction: the file is a
+consistent snapshot even while clients change.
+
+Reliability: a session-level PostgreSQL advisory lock marks a job as being
+generated. It dies with the worker's connection, so a job whose worker was
+killed (``kill -9``) is seen as abandoned at once: the redelivered task (acks
+late + reject on worker lost) takes it over, and the housekeeping beat task
+re-queues or fails it. The file is written to a ``.part`` path and moved into
+place only when complete, so a partial file is never offered.
+"""
+
+import hashlib
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from accounts.system_settings import current_settings
+from clientes.filters import ClienteFilterSet
+from clientes.selectors import cliente_search
+from reports import progress as live
+from reports.columns import COLUMNS, DEFAULT_FIELDS, row_plan
+from reports.models import CsvDialect, ExportFormat, ExportJob, ExportStatus
+from reports.signals import export_downloaded, export_finished, export_requested
+from reports.writers import ExportMeta, write_export
+
+logger = logging.getLogger(__name__)
+
+# A job interrupted this many times (worker killed, e.g. out of memory) fails
+# instead of killing the next worker too.
+MAX_ATTEMPTS = 3
+# A queued job not started after this long is queued again (lost message).
+PENDING_REQUEUE_AFTER = timedelta(minutes=15)
+PART_DIR = "exports/tmp"
+
+_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
+
+
+class ExportCancelled(Exception):
+    """Raised inside generation when the owner cancelled the job."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    job: ExportJob
+    inline: bool  # small export: generate now and answer with the file
+
+
+# --- Request ------------------------------------------------------------------
+
+
+def _clean_filters(params: Mapping, ordering: str | None) -> dict:
+    """Return the search parameters as a JSON-able dict of non-empty values."""
+    getlist = getattr(params, "getlist", None)
+    filters = {}
+    for key in _FILTER_KEYS:
+        if key not in params:
+            continue
+        value = params.get(key) if getlist is None else getlist(key)[-1]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        filters[key] = value
+    if ordering:
+        filters["ordering"] = ordering
+    return filters
+
+
+def _clean_fields(fields: Sequence[str] | None) -> list[str]:
+    if not fields:
+        return list(DEFAULT_FIELDS)
+    if isinstance(fields, str) or not all(isinstance(f, str) for f in fields):
+        raise ValidationError({"fields": [_("Informe os campos como uma lista de nomes.")]})
+    unknown = [f for f in fields if f not in COLUMNS]
+    if unknown:
+        raise ValidationError(
+            {
+                "fields": [
+                    _("Campos desconhecidos: %(fields)s. Disponíveis: %(available)s.")
+                    % {"fields": ", ".join(unknown), "available": ", ".join(COLUMNS)}
+                ]
+            }
+        )
+    return list(dict.fromkeys(fields))  # keeps the user's order, drops repeats
+
+
+def _format_count(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def export_request(
+    *,
+    user,
+    params: Mapping,
+    fmt: str,
+    fields: Sequence[str] | None = None,
+    ordering: str | None = None,
+    csv_dialect: str = CsvDialect.EXCEL,
+) -> ExportRequest:
+    """Create an export job of the search ``params``; queue it unless it is small.
+
+    Raises ValidationError (pt-BR messages) for invalid parameters, unknown
+    fields or formats, and for a search above the row limit (with its count),
+    before any work starts.
+    """
+    if fmt not in ExportFormat.values:
+        raise ValidationError({"format": [_("Formato inválido: use excel, pdf ou csv.")]})
+    if csv_dialect not in CsvDialect.values:
+        raise ValidationError({"csv_dialect": [_("Formato de CSV inválido.")]})
+    filters = _clean_filters(params, ordering)
+    columns = _clean_fields(fields)
+    count = cliente_search(user=user, params=filters).count()
+    system = current_settings()
+    if count > system.export_row_limit:
+        raise ValidationError(
+            _(
+                "A pesquisa encontrou %(count)s clientes; o limite por exportação é "
+                "%(limit)s. Refine os filtros e tente de novo."
+            )
+            % {"count": _format_count(count), "limit": _format_count(system.export_row_limit)},
+            code="export_limit",
+        )
+    inline = count <= system.export_sync_row_limit
+    with transaction.atomic():
+        job = ExportJob(
+            owner=user,
+            format=fmt,
+            csv_dialect=csv_dialect,
+            filters=filters,
+            fields=columns,
+            ordering=filters.get("ordering", ""),
+            row_count=count,
+        )
+        job.full_clean()
+        job.save()
+        transaction.on_commit(lambda: export_requested.send(ExportJob, job=job, user=user))
+        if not inline:
+            transaction.on_commit(lambda: _enqueue(job.pk))
+    return ExportRequest(job=job, inline=inline)
+
+
+def _enqueue(job_id) -> None:
+    from reports.tasks import export_generate_task
+
+    export_generate_task.delay(str(job_id))
+
+
+# --- Generation -----------------------------------------------------------------
+
+
+def _lock_key(job_id) -> int:
+    digest = hashlib.blake2b(str(job_id).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def _generation_lock(job_id):
+    """Hold the job's advisory lock for this connection's life; yield if we got it."""
+    key = _lock_key(job_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _is_being_generated(job_id) -> bool:
+    """Return True when another live session holds the job's generation lock."""
+    key = _lock_key(job_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    return False
+
+
+@contextmanager
+def _snapshot():
+    """Run the block in one read-only REPEATABLE READ transaction (a snapshot)."""
+    if connection.in_atomic_block:
+        # Already inside a transaction (tests, or a caller's atomic): the
+        # isolation level can no longer change, and that transaction is the
+        # snapshot.
+        with transaction.atomic():
+            yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _part_path(job: ExportJob) -> Path:
+    return Path(default_storage.path(f"{PART_DIR}/{job.pk}.{job.format}.part"))
+
+
+def _final_name(job: ExportJob) -> str:
+    return f"exports/{job.owner_id}/{job.pk}.{job.format}"
+
+
+def download_filename(job: ExportJob) -> str:
+    """Return e.g. ``clientes_2026-11-29_1432.xlsx`` (local time of the request)."""
+    return f"clientes_{timezone.localtime(job.created_at):%Y-%m-%d_%H%M}.{job.format}"
+
+
+def describe_filters(filters: Mapping) -> list[tuple[str, str]]:
+    """Return (label, value) pairs of the filters, as people read them."""
+    described = []
+    for key, value in filters.items():
+        spec = ClienteFilterSet.base_filters.get(key)
+        if spec is None:
+            continue
+        if key == "ordering":
+            names = value if isinstance(value, list) else str(value).split(",")
+            shown = []
+            for name in names:
+                name = name.strip()
+                field = COLUMNS.get(name.lstrip("-"))
+                label = str(field.label) if field else name.lstrip("-")
+                shown.append(label + (_(" (decrescente)") if name.startswith("-") else ""))
+            described.append((str(spec.label), ", ".join(shown)))
+            continue
+        choices = dict(getattr(spec, "extra", {}).get("choices") or [])
+        described.append((str(spec.label), str(choices.get(value, value))))
+    return described
+
+
+def _start(job_id) -> ExportJob | None:
+    """Mark the job running (one more attempt); None when there is nothing to do."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("owner").get(pk=job_id)
+        if job.is_finished:
+            return None
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail_locked(job, _("A exportação foi interrompida repetidamente e foi abandonada."))
+            return None
+        job.status = ExportStatus.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.error = ""
+        job.save(update_fields=["status", "attempts", "started_at", "progress", "error"])
+    live.set_progress(job.pk, 0)
+    return job
+
+
+def _fail_locked(job: ExportJob, message: str) -> None:
+    job.status = ExportStatus.FAILED
+    job.error = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+    transaction.on_commit(lambda: export_finished.send(ExportJob, job=job, user=job.owner))
+
+
+def _fail(job_id, message: str) -> None:
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("owner").get(pk=job_id)
+        if not job.is_finished:
+            _fail_locked(job, message)
+
+
+def _write(job: ExportJob, part: Path) -> int:
+    """Write the whole file to ``part`` from one snapshot; return the rows written."""
+    system = current_settings()
+    with _snapshot():
+        queryset = cliente_search(user=job.owner, params=job.filters)
+        total = queryset.count()
+        if total > system.export_row_limit:
+            raise ValidationError(
+                _("A pesquisa agora encontra %(count)s clientes, acima do limite de %(limit)s.")
+                % {"count": _format_count(total), "limit": _format_count(system.export_row_limit)}
+            )
+        plan = row_plan(queryset=queryset, fields=job.fields, user=job.owner)
+        meta = ExportMeta(
+            title=_("Clientes"),
+            generated_by=job.owner.get_full_name(),
+            generated_at=timezone.localtime().replace(tzinfo=None),
+            filters=describe_filters(job.filters),
+            row_count=total,
+        )
+
+        def report(rows_done: int) -> None:
+            if live.cancel_requested(job.pk):
+                raise ExportCancelled
+            live.set_progress(job.pk, min(99, rows_done * 100 // total) if total else 99)
+
+        return write_export(
+            fmt=job.format,
+            path=part,
+            columns=plan.columns,
+            rows=plan.rows(),
+            meta=meta,
+            progress=report,
+            csv_dialect=job.csv_dialect,
+        )
+
+
+def _finish(job_id, part: Path, written: int) -> ExportJob:
+    """Move the complete file into place and mark the job done (unless cancelled)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("owner").get(pk=job_id)
+        if job.status != ExportStatus.RUNNING:
+            part.unlink(missing_ok=True)  # cancelled (or failed) meanwhile
+            return job
+        name = _final_name(job)
+        final = Path(default_storage.path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, final)  # atomic: the file appears complete or not at all
+        now = timezone.now()
+        job.file.name = name
+        job.size = final.stat().st_size
+        job.row_count = written
+        job.status = ExportStatus.DONE
+        job.progress = 100
+        job.finished_at = now
+        job.expires_at = now + timedelta(days=current_settings().export_retention_days)
+        job.save(
+            update_fields=[
+                "file", "size", "row_count", "status", "progress", "finished_at", "expires_at"
+            ]
+        )  # fmt: skip
+        transaction.on_commit(lambda: export_finished.send(ExportJob, job=job, user=job.owner))
+    live.forget(job.pk)
+    return job
+
+
+def export_generate(*, job_id) -> ExportJob | None:
+    """Generate the job's file. Idempotent: safe to run again for the same job.
+
+    Returns the job when this call finished it, None when there was nothing to
+    do (already finished, or being generated by another live process).
+    """
+    with _generation_lock(job_id) as acquired:
+        if not acquired:
+            logger.info("export %s is being generated elsewhere; skipping", job_id)
+            return None
+        job = _start(job_id)
+        if job is None:
+            return None
+        part = _part_path(job)
+        part.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            written = _write(job, part)
+        except ExportCancelled:
+            part.unlink(missing_ok=True)
+            logger.info("export %s cancelled while generating", job_id)
+            return ExportJob.objects.get(pk=job_id)
+        except ValidationError as exc:
+            part.unlink(missing_ok=True)
+            _fail(job_id, " ".join(exc.messages))
+            return ExportJob.objects.get(pk=job_id)
+        except Exception:
+            part.unlink(missing_ok=True)
+            logger.exception("export %s failed", job_id)
+            _fail(job_id, _("Erro inesperado ao gerar o arquivo. Tente novamente."))
+            return ExportJob.objects.get(pk=job_id)
+        return _finish(job_id, part, written)
+
+
+# --- Owner actions --------------------------------------------------------------
+
+
+def export_cancel(*, user, job: ExportJob) -> ExportJob:
+    """Cancel a queued or running export; raise ValidationError if it has finished."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job.pk)
+        if job.is_finished:
+            raise ValidationError(_("Esta exportação já terminou e não pode ser cancelada."))
+        job.status = ExportStatus.CANCELLED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        transaction.on_commit(lambda: live.request_cancel(job.pk))
+        transaction.on_commit(lambda: export_finished.send(ExportJob, job=job, user=user))
+    return job
+
+
+def export_record_download(*, user, job: ExportJob) -> None:
+    """Tell listeners (the audit log) that ``user`` downloaded the job's file."""
+    export_downloaded.send(ExportJob, job=job, user=user)
+
+
+def export_progress(job: ExportJob) -> int:
+    """Return the job's progress in percent, live while it runs."""
+    if job.status == ExportStatus.RUNNING:
+        live_value = live.get_progress(job.pk)
+        if live_value is not None:
+            return int(live_value)
+    return 100 if job.status == ExportStatus.DONE else job.progress
+
+
+# --- Housekeeping (beat) ---------------------------------------------------------
+
+
+def export_expire(*, now=None) -> int:
+    """Delete the files of expired exports (and stale partial files); return how many."""
+    now = now or timezone.now()
+    expired = 0
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
+        with transaction.atomic():
+            locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+            name = locked.file.name
+            locked.file.name = ""
+            locked.size = 0
+            locked.save(update_fields=["file", "size"])
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+        expired += 1
+    _delete_orphan_parts(now)
+    return expired
+
+
+def _delete_orphan_parts(now) -> None:
+    """Remove ``.part`` files no live generation owns (left by killed workers)."""
+    part_dir = Path(default_storage.path(PART_DIR))
+    if not part_dir.is_dir():
+        return
+    cutoff = (now - timedelta(hours=1)).timestamp()
+    for part in part_dir.glob("*.part"):
+        if part.stat().st_mtime < cutoff:
+            part.unlink(missing_ok=True)
+
+
+def export_recover_stale(*, now=None) -> dict[str, int]:
+    """Re-queue jobs whose worker died (or whose message was lost); fail hopeless ones.
+
+    A running job nobody holds the lock of was abandoned by a dead worker.
+    """
+    now = now or timezone.now()
+    requeued = failed = 0
+    for job in ExportJob.objects.filter(status=ExportStatus.RUNNING):
+        if _is_being_generated(job.pk):
+            continue
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail(job.pk, _("A exportação foi interrompida repetidamente e foi abandonada."))
+            failed += 1
+        else:
+            _enqueue(job.pk)
+            requeued += 1
+    stale_pending = ExportJob.objects.filter(
+        status=ExportStatus.PENDING, created_at__lte=now - PENDING_REQUEUE_AFTER
+    )
+    for job in stale_pending:
+        if not _is_being_generated(job.pk):
+            _enqueue(job.pk)
+            requeued += 1
+    return {"requeued": requeued, "failed": failed}
+
+
+def export_generate_inline(*, job: ExportJob) -> ExportJob:
+    """Generate a small export in this process (the request waits for it)."""
+    return export_generate(job_id=job.pk) or ExportJob.objects.get(pk=job.pk)

@@ -1,0 +1,27 @@
+"""Celery tasks of exports: thin wrappers over reports.services.
+
+``acks_late`` + ``reject_on_worker_lost``: a worker killed mid-export puts the
+message back on the queue; ``export_generate`` is idempotent and takes over.
+"""
+
+from celery import shared_task
+
+from reports import services
+
+
+@shared_task(
+    name="reports.export_generate",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def export_generate_task(job_id: str) -> None:
+    services.export_generate(job_id=job_id)
+
+
+@shared_task(name="reports.export_housekeeping", ignore_result=True)
+def export_housekeeping_task() -> dict:
+    """Delete expired files; re-queue or fail exports abandoned by dead workers."""
+    expired = services.export_expire()
+    recovered = services.export_recover_stale()
+    return {"expired": expired, **recovered}

@@ -1,0 +1,45 @@
+"""``{% export_form %}``: the export form for the search screen's current query."""
+
+from django import template
+
+from clientes.filters import ClienteFilterSet
+from reports.forms import ExportForm
+
+register = template.Library()
+
+_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
+
+
+@register.inclusion_tag("reports/_export_form.html", takes_context=True)
+def export_form(context):
+    """Render the export form carrying the search parameters of this request."""
+    request = context["request"]
+    search_params = [
+        (key, value)
+        for key in _FILTER_KEYS
+        for value in request.GET.getlist(key)[-1:]
+        if value.strip()
+    ]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "form": ExportForm(),
+        "search_params": search_params,
+        "perms": context.get("perms"),
+    }
+
+
+@register.filter
+def export_progress(job) -> int:
+    """The job's progress in percent (live while it runs)."""
+    from reports.services import export_progress as progress
+
+    return progress(job)
+
+
+@register.filter
+def export_filters(job) -> list[tuple[str, str]]:
+    """The job's filters as (label, value) pairs people can read."""
+    from reports.services import describe_filters
+
+    return describe_filters(job.filters)

@@ -1,0 +1,127 @@
+"""Relatórios: start exports, follow their progress, download or cancel them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from clientes.filters import ClienteFilterSet
+from reports import services
+from reports.downloads import export_file_response
+from reports.forms import ExportForm
+from reports.models import ExportStatus
+from reports.selectors import export_job_get, export_job_list
+
+_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
+
+
+@login_required
+@require_GET
+def index(request):
+    """Relatórios: a new export (with filters) and "Minhas exportações"."""
+    context = {"jobs": export_job_list(user=request.user)[:50]}
+    if request.user.has_perm("clientes.view_cliente"):
+        context["filter_form"] = ClienteFilterSet(data=request.GET or None).form
+        context["export_form"] = ExportForm()
+    return render(request, "reports/index.html", context)
+
+
+def _form_error(request, errors: list[str]) -> HttpResponse:
+    template = "reports/_export_errors.html" if request.htmx else "reports/export_error.html"
+    return render(request, template, {"errors": errors}, status=400)
+
+
+@login_required
+@permission_required("clientes.view_cliente", raise_exception=True)
+@require_POST
+def export_create(request):
+    """Start an export of the search carried by the form (the search's query)."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, [e for errs in form.errors.values() for e in errs])
+    params = {key: request.POST[key] for key in _FILTER_KEYS if request.POST.get(key)}
+    try:
+        result = services.export_request(
+            user=request.user,
+            params=params,
+            fmt=form.cleaned_data["format"],
+            fields=form.cleaned_data["fields"],
+            csv_dialect=form.cleaned_data["csv_dialect"] or "excel",
+        )
+    except ValidationError as exc:
+        return _form_error(request, exc.messages)
+    job = result.job
+    if result.inline:
+        job = services.export_generate_inline(job=job)
+        if not job.is_downloadable:
+            return _form_error(request, [job.error or _("A exportação não foi gerada.")])
+        if request.htmx:
+            # The browser downloads the attachment and stays on the page.
+            return HttpResponseClientRedirect(reverse("reports:export_download", args=[job.pk]))
+        return export_file_response(user=request.user, job=job)
+    if request.htmx:
+        return render(request, "reports/_job_status.html", {"job": job, "started": True})
+    messages.success(
+        request, _("Exportação iniciada: acompanhe o progresso em Minhas exportações.")
+    )
+    return redirect("reports:index")
+
+
+@login_required
+@require_GET
+def export_detail(request, pk):
+    """A job's progress: the table row or the status card (HTMX polling), or a page."""
+    job = export_job_get(user=request.user, job_id=pk)
+    template = {
+        "row": "reports/_job_row.html",
+        "status": "reports/_job_status.html",
+    }.get(request.GET.get("partial"), "reports/export_detail.html")
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    job = export_job_get(user=request.user, job_id=pk)
+    if not job.is_downloadable:
+        expired = job.status == ExportStatus.DONE
+        message = (
+            _("O arquivo desta exportação expirou e foi apagado.")
+            if expired
+            else _("O arquivo ainda não está pronto.")
+        )
+        return render(
+            request,
+            "reports/export_error.html",
+            {"errors": [message]},
+            status=410 if expired else 409,
+        )
+    return export_file_response(user=request.user, job=job)
+
+
+@login_required
+@require_POST
+def export_cancel(request, pk):
+    job = export_job_get(user=request.user, job_id=pk)
+    try:
+        job = services.export_cancel(user=request.user, job=job)
+    except ValidationError as exc:
+        if request.htmx:
+            job.refresh_from_db()
+        else:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reports:index")
+    if request.htmx:
+        template = (
+            "reports/_job_row.html"
+            if request.GET.get("partial") == "row"
+            else ("reports/_job_status.html")
+        )
+        return render(request, template, {"job": job})
+    messages.success(request, _("Exportação cancelada."))
+    return redirect("reports:index")
