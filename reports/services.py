@@ -302,15 +302,21 @@ def _write(job: ExportJob, part: Path) -> int:
                 raise ExportCancelled
             live.set_progress(job.pk, min(99, rows_done * 100 // total) if total else 99)
 
-        return write_export(
-            fmt=job.format,
-            path=part,
-            columns=plan.columns,
-            rows=plan.rows(),
-            meta=meta,
-            progress=report,
-            csv_dialect=job.csv_dialect,
-        )
+        rows = plan.rows()
+        try:
+            return write_export(
+                fmt=job.format,
+                path=part,
+                columns=plan.columns,
+                rows=rows,
+                meta=meta,
+                progress=report,
+                csv_dialect=job.csv_dialect,
+            )
+        finally:
+            # Close the server-side cursor while its transaction is still alive
+            # (a cancel or an error would otherwise close it after the rollback).
+            rows.close()
 
 
 def _finish(job_id, part: Path, written: int) -> ExportJob:
@@ -342,6 +348,18 @@ def _finish(job_id, part: Path, written: int) -> ExportJob:
     return job
 
 
+def _settle_cancelled(job_id) -> ExportJob:
+    """Make sure a job stopped by its cancel flag reads "cancelled"."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        if not job.is_finished:
+            job.status = ExportStatus.CANCELLED
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "finished_at"])
+    live.forget(job_id)
+    return job
+
+
 def export_generate(*, job_id) -> ExportJob | None:
     """Generate the job's file. Idempotent: safe to run again for the same job.
 
@@ -362,7 +380,7 @@ def export_generate(*, job_id) -> ExportJob | None:
         except ExportCancelled:
             part.unlink(missing_ok=True)
             logger.info("export %s cancelled while generating", job_id)
-            return ExportJob.objects.get(pk=job_id)
+            return _settle_cancelled(job_id)
         except ValidationError as exc:
             part.unlink(missing_ok=True)
             _fail(job_id, " ".join(exc.messages))
