@@ -61,7 +61,7 @@ def test_xlsx_is_formatted_and_keeps_identifiers_as_text(gerente, joao):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(ALL_FIELDS))}2"
 
-    row = {h: cell for h, cell in zip(header, sheet[2], strict=True)}
+    row = dict(zip(header, sheet[2], strict=True))
     assert row["Nome completo"].value == "João da Conceição Ávila"
     assert row["CPF"].value == _cpf(joao) and row["CPF"].data_type == "s"
     assert row["CPF"].value.startswith("012.")
