@@ -1,12 +1,23 @@
 """Fixtures of the export tests: clients in bulk, files in a temporary MEDIA_ROOT."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
+from pathlib import Path
 
+import psutil
 import pytest
+from django.conf import settings
 
 from accounts.system_settings import forget_cached_settings
 from clientes.br import cpf_check_digits
 from clientes.models import Cliente, Endereco, Telefone
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CIDADES = [
     ("São Paulo", "SP", "01310100"),
@@ -78,3 +89,84 @@ def export_settings(db):
         forget_cached_settings()
 
     return change
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+class Worker:
+    """A ``celery worker`` process of its own session, on the test database."""
+
+    def __init__(self, log: Path):
+        self.log = log
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),  # the test database, test_<name>
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "REDIS_URL": settings.REDIS_URL,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "DB_CONN_MAX_AGE": "0",
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
+            "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-n", f"exports-test-{os.getpid()}-{time.time_ns()}@%h",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def pool_child(self) -> psutil.Process:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            children = psutil.Process(self.process.pid).children()
+            if children:
+                return children[0]
+            time.sleep(0.1)
+        raise AssertionError("the worker started no pool process:\n" + self.log.read_text())
+
+    def kill_all(self) -> None:
+        """SIGKILL the worker and its pool: nothing gets to clean up."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill_all()
+
+
+@pytest.fixture
+def real_broker(settings):
+    """Send tasks to the broker (Redis) instead of running them in this process."""
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    yield
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def workers(tmp_path):
+    started = []
+
+    def start() -> Worker:
+        worker = Worker(tmp_path / f"worker{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -118,7 +118,7 @@ def test_cancelled_job_is_never_generated(analista, clientes):
 def test_cancel_during_generation_discards_the_partial_file(analista):
     make_clientes(2500)
     job = ExportJob.objects.create(owner=analista, format="csv", fields=["cpf"], row_count=2500)
-    # The owner cancels while the worker writes (the flag is checked every 1,000 rows).
+    # The owner cancels while the worker writes (the flag is checked every 500 rows).
     progress.request_cancel(job.pk)
     assert services.export_generate(job_id=job.pk).status == "cancelled"
     assert not list(services._part_path(job).parent.glob("*.part"))

@@ -15,7 +15,7 @@ from pathlib import Path
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Rows between two progress reports (each may check for cancellation).
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 500
 
 
 def looks_like_formula(value: str) -> bool:
