@@ -163,6 +163,7 @@ def test_pdf_has_title_filters_table_and_page_numbers(gerente, joao):
     assert first.mediabox.width > first.mediabox.height  # A4 landscape
     assert "Clientes" in pages[0]
     assert f"Gerado por {gerente.get_full_name()}" in pages[0]
+    assert re.search(r"registros:\s*121\b", pages[0])
     assert "Ordenação: Código" in pages[0]
     assert "Recife" in pages[0] and "Goiânia" in pages[0]
     for number, text in enumerate(pages, start=1):

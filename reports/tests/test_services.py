@@ -167,3 +167,12 @@ def test_progress_is_live_while_running(analista):
     job = ExportJob.objects.create(owner=analista, format="csv", fields=["cpf"], status="running")
     progress.set_progress(job.pk, 42)
     assert services.export_progress(job) == 42
+
+
+def test_a_search_that_grew_past_the_limit_fails_clearly(analista, clientes, export_settings):
+    job = ExportJob.objects.create(owner=analista, format="xlsx", fields=["cpf"], row_count=8)
+    export_settings(export_row_limit=10)  # 60 clients match by the time it runs
+    assert services.export_generate(job_id=job.pk).status == "failed"
+    job.refresh_from_db()
+    assert job.error == "A pesquisa agora encontra mais de 10 clientes, o limite por exportação."
+    assert not job.file and not list(services._part_path(job).parent.glob("*.part"))

@@ -27,6 +27,7 @@ LEADING = 9
 PADDING = 2
 FOOTER_HEIGHT = 20
 TOTAL_PAGES_FORM = "totalPages"
+TOTAL_ROWS_FORM = "totalRows"
 
 _STYLE = TableStyle(
     [
@@ -77,12 +78,16 @@ class _Pages:
         c.setFont(FONT_BOLD, 13)
         c.drawString(MARGIN, y - 12, str(self.meta.title))
         c.setFont(FONT, 8)
-        generated = _("Gerado por %(who)s em %(when)s · %(rows)s registros") % {
+        generated = _("Gerado por %(who)s em %(when)s · registros: ") % {
             "who": self.meta.generated_by,
             "when": self.meta.generated_at.strftime("%d/%m/%Y %H:%M"),
-            "rows": f"{self.meta.row_count:,}".replace(",", "."),
         }
         c.drawString(MARGIN, y - 24, generated)
+        # The row count, like the page total, is known only at the end.
+        c.saveState()
+        c.translate(MARGIN + stringWidth(generated, FONT, 8), y - 24)
+        c.doForm(TOTAL_ROWS_FORM)
+        c.restoreState()
         y -= 30
         if self.number == 1:
             filters = "; ".join(f"{label}: {value}" for label, value in self.meta.filters)
@@ -103,12 +108,13 @@ class _Pages:
         c.restoreState()
         return y - 4
 
-    def finish(self) -> None:
+    def finish(self, rows: int) -> None:
         c = self.canvas
-        c.beginForm(TOTAL_PAGES_FORM)
-        c.setFont(FONT, 8)
-        c.drawString(0, 0, str(self.number))
-        c.endForm()
+        for name, value in ((TOTAL_PAGES_FORM, str(self.number)), (TOTAL_ROWS_FORM, f"{rows:,}")):
+            c.beginForm(name)
+            c.setFont(FONT, 8)
+            c.drawString(0, 0, value.replace(",", "."))
+            c.endForm()
 
 
 def write_pdf(path, columns, rows, meta, progress) -> int:
@@ -150,7 +156,7 @@ def write_pdf(path, columns, rows, meta, progress) -> int:
         if written % PROGRESS_EVERY == 0:
             progress(written)
     flush(data, heights, top)
-    pages.finish()
+    pages.finish(written)
     canvas.save()
     progress(written)
     return written
