@@ -173,3 +173,18 @@ def test_pdf_has_title_filters_table_and_page_numbers(gerente, joao):
     assert "Finalíssima" in pages[0]
     assert re.search(r"Cliente\s+Número\s+000119", pages[-1])  # the last row
     assert "(11) 98765-4321" in pages[0]  # fixed-format values never wrap
+
+
+def test_pdf_handles_characters_outside_latin_1_and_unbreakable_words(analista, joao):
+    Cliente.objects.filter(pk=joao.pk).update(
+        nome_completo="Łukasz Ωmega Nguyễn",
+        email="um.endereco.de.email.muito.comprido.sem.espacos@exemplo-longo.com.br",
+    )
+    job = run_export(
+        analista, {}, fmt="pdf", fields=["nome_completo", "email", "cpf", "cidade"] * 4
+    )
+    text = PdfReader(job.file.path).pages[0].extract_text()
+    assert job.status == "done"
+    assert "ukasz" in text and "Nguy" in text
+    # The long e-mail is broken across lines inside its column, not dropped.
+    assert "exemplo-longo.com.br" in text.replace("\n", "")
