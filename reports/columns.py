@@ -86,7 +86,15 @@ COLUMNS: dict[str, Column] = {
             sample="00/00/0000",
         ),
         Column("idade", _("Idade"), INTEGER, ("data_nascimento",), 0.6, sample="Idade"),
-        Column("sexo", _("Sexo"), TEXT, ("sexo",), 0.9, lambda v: str(_SEXO.get(v, ""))),
+        Column(
+            "sexo",
+            _("Sexo"),
+            TEXT,
+            ("sexo",),
+            0.9,
+            lambda v: str(_SEXO.get(v, "")),
+            sample="Masculino",
+        ),
         Column("nome_mae", _("Nome da mãe"), TEXT, ("nome_mae",), 2.3, _text),
         Column("email", _("E-mail"), TEXT, ("email",), 2.4, _text),
         Column(

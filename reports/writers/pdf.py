@@ -39,7 +39,12 @@ GRID_COLOR = colors.HexColor("#9AA5B1")
 def _column_widths(columns) -> list[float]:
     """Fixed-format columns get their sample's width; the rest share by weight."""
     fixed = {
-        i: stringWidth(c.sample, FONT, FONT_SIZE) + 2 * PADDING + 1
+        i: max(
+            stringWidth(c.sample, FONT, FONT_SIZE),
+            *(stringWidth(word, FONT_BOLD, FONT_SIZE) for word in str(c.label).split()),
+        )
+        + 2 * PADDING
+        + 1
         for i, c in enumerate(columns)
         if c.sample
     }
