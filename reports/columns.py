@@ -122,7 +122,7 @@ COLUMNS: dict[str, Column] = {
         Column("cidade", _("Cidade"), TEXT, ("endereco_principal__cidade",), 1.5, _text),
         Column("uf", _("UF"), TEXT, ("endereco_principal__uf",), 0.5, _text, sample="UF"),
         Column("cep", _("CEP"), TEXT, ("endereco_principal__cep",), 1.0, format_cep, "00000-000"),
-        Column("status", _("Situação"), TEXT, ("ativo",), 0.9, _status),
+        Column("status", _("Situação"), TEXT, ("ativo",), 0.9, _status, sample="Inativo"),
         Column("motivo_inativacao", _("Motivo da inativação"), TEXT, ("motivo_inativacao",), 1.8),
         Column(
             "created_at",
