@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Relatórios e exportações"
+
+    def ready(self):
+        from reports.schedule import ensure_housekeeping_schedule
+
+        post_migrate.connect(ensure_housekeeping_schedule, sender=self)

@@ -30,6 +30,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.system_settings import current_settings
+from clientes.br import mask_cpf, only_digits
 from clientes.filters import ClienteFilterSet
 from clientes.selectors import cliente_search
 from reports import progress as live
@@ -244,6 +245,8 @@ def describe_filters(filters: Mapping) -> list[tuple[str, str]]:
                 shown.append(label + (_(" (decrescente)") if name.startswith("-") else ""))
             described.append((str(spec.label), ", ".join(shown)))
             continue
+        if key == "cpf" and len(only_digits(str(value))) == 11:
+            value = mask_cpf(only_digits(str(value)))  # history and files never show a full CPF
         choices = dict(getattr(spec, "extra", {}).get("choices") or [])
         described.append((str(spec.label), str(choices.get(value, value))))
     return described

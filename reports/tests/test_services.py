@@ -176,3 +176,25 @@ def test_a_search_that_grew_past_the_limit_fails_clearly(analista, clientes, exp
     job.refresh_from_db()
     assert job.error == "A pesquisa agora encontra mais de 10 clientes, o limite por exportação."
     assert not job.file and not list(services._part_path(job).parent.glob("*.part"))
+
+
+def test_filters_are_described_for_people_without_full_cpfs():
+    described = services.describe_filters(
+        {"uf": "GO", "status": "inativo", "cpf": "529.982.247-25", "ordering": "-data_nascimento"}
+    )
+    assert described == [
+        ("UF", "Goiás"),
+        ("Status", "Inativo"),
+        ("CPF", "***.982.247-**"),
+        ("Ordenação", "Data de nascimento (decrescente)"),
+    ]
+
+
+def test_housekeeping_is_scheduled_and_runs(analista, clientes):
+    from django_celery_beat.models import PeriodicTask
+
+    from reports.tasks import export_housekeeping_task
+
+    task = PeriodicTask.objects.get(task="reports.export_housekeeping")
+    assert task.enabled and task.interval.every == 5 and task.interval.period == "minutes"
+    assert export_housekeeping_task.delay().get() == {"expired": 0, "requeued": 0, "failed": 0}

@@ -163,3 +163,13 @@ def test_export_form_tag_carries_the_search_query(analista):
 
 def test_dashboard_card_links_to_reports(analista_client):
     assert 'href="/relatorios/"' in analista_client.get("/").content.decode()
+
+
+def test_my_exports_page_queries_do_not_grow_with_jobs(
+    analista_client, analista, django_assert_max_num_queries
+):
+    for fmt in ["csv", "pdf", "xlsx"] * 5:
+        ExportJob.objects.create(owner=analista, format=fmt, fields=["cpf"], filters={"uf": "SP"})
+    with django_assert_max_num_queries(8):
+        response = analista_client.get("/relatorios/")
+    assert response.content.decode().count('<tr id="job-row-') == 15
