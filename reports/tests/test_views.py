@@ -152,8 +152,8 @@ def test_export_form_tag_carries_the_search_query(analista):
     html = Template("{% load reports_tags %}{% export_form %}").render(
         Context({"request": request, "csrf_token": "tok"})
     )
-    assert '<input type="hidden" name="uf" value="SP">' in html
-    assert '<input type="hidden" name="nome" value="João">' in html
+    assert '<input type="hidden" name="uf" value="SP" data-search-param>' in html
+    assert '<input type="hidden" name="nome" value="João" data-search-param>' in html
     assert 'name="page"' not in html
     # Default fields are ticked, the rest are offered.
     boxes = re.findall(r'<input type="checkbox" name="exp-fields" value="(\w+)"([^>]*)>', html)
