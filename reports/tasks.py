@@ -14,6 +14,10 @@ from reports import services
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
+    # A hung export must not hold its job "running" forever: the soft limit
+    # fails it cleanly; past the hard one the housekeeping task recovers it.
+    soft_time_limit=15 * 60,
+    time_limit=16 * 60,
 )
 def export_generate_task(job_id: str) -> None:
     services.export_generate(job_id=job_id)
