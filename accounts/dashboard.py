@@ -27,7 +27,13 @@ CARDS = [
         "🔍",
         "clientes.view_cliente",
     ),
-    Card(_("Relatórios"), _("Exportações e métricas."), "reports:index", "📊"),
+    Card(
+        _("Relatórios"),
+        _("Exportações e métricas."),
+        "reports:index",
+        "📊",
+        "clientes.view_cliente",
+    ),
     Card(
         _("Gestão de Usuários"),
         _("Usuários, perfis e bloqueios."),

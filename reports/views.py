@@ -21,13 +21,15 @@ _FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
 
 
 @login_required
+@permission_required("clientes.view_cliente", raise_exception=True)
 @require_GET
 def index(request):
     """Relatórios: a new export (with filters) and "Minhas exportações"."""
-    context = {"jobs": export_job_list(user=request.user)[:50]}
-    if request.user.has_perm("clientes.view_cliente"):
-        context["filter_form"] = ClienteFilterSet(data=request.GET or None).form
-        context["export_form"] = ExportForm()
+    context = {
+        "jobs": export_job_list(user=request.user)[:50],
+        "filter_form": ClienteFilterSet(data=request.GET or None).form,
+        "export_form": ExportForm(),
+    }
     return render(request, "reports/index.html", context)
 
 
