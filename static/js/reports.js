@@ -1,30 +1,35 @@
-// Export forms. No inline scripts: this file is loaded by the export templates.
+// Export forms. No inline scripts: this file is loaded by the export templates,
+// possibly again when htmx swaps the search screen, so it registers once.
 "use strict";
 
-// Show the server's 400 (limit exceeded, invalid filters) in place instead of
-// dropping it, which is what htmx does with error statuses by default.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const form = event.detail.elt.closest && event.detail.elt.closest("[data-export-form]");
-  if (form && event.detail.xhr.status === 400) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
+if (!window.gcExportHandlers) {
+  window.gcExportHandlers = true;
 
-// The search screen updates its results in place, so the hidden copies of the
-// search parameters rendered with the export form may be stale: send the
-// filters that are on screen when the user clicks "Exportar".
-document.addEventListener("htmx:configRequest", (event) => {
-  const form = event.detail.elt.closest && event.detail.elt.closest("[data-search-form]");
-  const search = form && document.querySelector(form.dataset.searchForm);
-  if (!search) {
-    return;
-  }
-  const data = event.detail.formData;
-  form.querySelectorAll("input[data-search-param]").forEach((input) => data.delete(input.name));
-  for (const [key, value] of new FormData(search)) {
-    if (value !== "" && !data.has(key)) {
-      data.append(key, value);
+  // Show the server's 400 (limit exceeded, invalid filters) in place instead
+  // of dropping it, which is what htmx does with error statuses by default.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("[data-export-form]");
+    if (form && event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
     }
-  }
-});
+  });
+
+  // The search screen updates its results in place, so the hidden copies of
+  // the search parameters rendered with the export form may be stale: send
+  // the filters that are on screen when the user clicks "Exportar".
+  document.addEventListener("htmx:configRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("[data-search-form]");
+    const search = form && document.querySelector(form.dataset.searchForm);
+    if (!search) {
+      return;
+    }
+    const data = event.detail.formData;
+    form.querySelectorAll("input[data-search-param]").forEach((input) => data.delete(input.name));
+    for (const [key, value] of new FormData(search)) {
+      if (value !== "" && !data.has(key)) {
+        data.append(key, value);
+      }
+    }
+  });
+}
