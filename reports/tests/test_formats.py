@@ -188,3 +188,10 @@ def test_pdf_handles_characters_outside_latin_1_and_unbreakable_words(analista, 
     assert "ukasz" in text and "Nguy" in text
     # The long e-mail is broken across lines inside its column, not dropped.
     assert "exemplo-longo.com.br" in text.replace("\n", "")
+
+
+def test_xlsx_filters_typed_by_the_user_stay_text(analista, joao):
+    job = run_export(analista, {"nome": "=cmd|' /C calc'!A0"}, fmt="xlsx")
+    info = openpyxl.load_workbook(job.file.path)["Informações"]
+    cell = next(row[1] for row in info.iter_rows() if row[0].value == "Nome")
+    assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" and cell.quotePrefix
