@@ -74,8 +74,12 @@ def _clean_filters(params: Mapping, ordering: str | None) -> dict:
         value = params.get(key) if getlist is None else getlist(key)[-1]
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
+        if not isinstance(value, str | int | float):
+            raise ValidationError({key: [_("Informe um único valor (texto ou número).")]})
         filters[key] = value
     if ordering:
+        if not isinstance(ordering, str):
+            raise ValidationError({"ordering": [_("Informe a ordenação como texto.")]})
         filters["ordering"] = ordering
     return filters
 

@@ -74,6 +74,9 @@ def test_large_export_answers_202_with_the_job(
         ("csv", {"idade_min": "muitos"}, "Informe um número."),
         ("csv", {"fields": ["cpf", "senha"]}, "Campos desconhecidos: senha"),
         ("csv", ["uf"], "O corpo deve ser um objeto JSON de filtros."),
+        ("csv", {"uf": {"$ne": "SP"}}, "Informe um único valor (texto ou número)."),
+        ("csv", {"ordering": ["cpf"]}, "Informe a ordenação como texto."),
+        ("csv", {"ordering": "senha"}, "senha"),
     ],
 )
 def test_bad_requests_get_400_in_portuguese(api, clientes, fmt, body, message):
