@@ -27,10 +27,12 @@ _BODY_OPTIONS = ("fields", "ordering", "csv_dialect")
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class Gone(APIException):
     status_code = status.HTTP_410_GONE
+    default_code = "gone"
 
 
 class CanViewClients(BasePermission):
@@ -46,10 +48,10 @@ class IgnoreFormatQueryParam(DefaultContentNegotiation):
 
 
 def api_validation_error(exc: ValidationError) -> APIValidationError:
-    """Turn a Django ValidationError into a 400 with its pt-BR messages."""
+    """Turn a Django ValidationError into a 400 with its pt-BR messages and codes."""
     if hasattr(exc, "error_dict"):
         return APIValidationError(exc.message_dict)
-    return APIValidationError({"detail": " ".join(exc.messages)})
+    return APIValidationError(exc.messages, code=exc.error_list[0].code or "invalid")
 
 
 class ClientExportView(APIView):
@@ -77,7 +79,7 @@ class ClientExportView(APIView):
             raise APIValidationError({"format": [_("Informe format=excel, pdf ou csv.")]})
         body = request.data
         if not isinstance(body, dict):
-            raise APIValidationError({"detail": _("O corpo deve ser um objeto JSON de filtros.")})
+            raise APIValidationError(_("O corpo deve ser um objeto JSON de filtros."))
         params = {k: v for k, v in body.items() if k not in _BODY_OPTIONS}
         try:
             result = services.export_request(
@@ -94,7 +96,7 @@ class ClientExportView(APIView):
             job = services.export_generate_inline(job=result.job)
             if job.is_downloadable:
                 return export_file_response(user=request.user, job=job)
-            raise APIValidationError({"detail": job.error or _("A exportação não foi gerada.")})
+            raise APIValidationError(job.error or _("A exportação não foi gerada."))
         data = ExportJobSerializer(result.job, context={"request": request}).data
         location = reverse("api-export-detail", args=[result.job.pk])
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
@@ -122,9 +124,9 @@ class ExportDownloadView(APIView):
     def get(self, request, pk):
         job = export_job_get(user=request.user, job_id=pk)
         if job.status == ExportStatus.DONE and not job.file:
-            raise Gone(_("O arquivo desta exportação expirou e foi apagado."))
+            raise Gone(_("O arquivo desta exportação expirou e foi apagado."), code="expired")
         if not job.is_downloadable:
-            raise Conflict(_("O arquivo ainda não está pronto."))
+            raise Conflict(_("O arquivo ainda não está pronto."), code="not_ready")
         return export_file_response(user=request.user, job=job)
 
 
@@ -135,5 +137,5 @@ class ExportCancelView(APIView):
         try:
             job = services.export_cancel(user=request.user, job=job)
         except ValidationError as exc:
-            raise Conflict(" ".join(exc.messages)) from exc
+            raise Conflict(" ".join(exc.messages), code="finished") from exc
         return Response(ExportJobSerializer(job, context={"request": request}).data)

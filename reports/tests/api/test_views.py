@@ -24,6 +24,11 @@ def api(client, analista):
     return client
 
 
+def _errors(response) -> list[tuple[str | None, str, str]]:
+    """Return (attr, code, detail) of each error in the API's standardized format."""
+    return [(e["attr"], e["code"], e["detail"]) for e in response.json()["errors"]]
+
+
 def _post(api, fmt, body):
     return api.post(f"{EXPORT_URL}?format={fmt}", body, content_type="application/json")
 
@@ -82,7 +87,7 @@ def test_large_export_answers_202_with_the_job(
 def test_bad_requests_get_400_in_portuguese(api, clientes, fmt, body, message):
     response = _post(api, fmt, body)
     assert response.status_code == 400
-    assert message in str(response.json())
+    assert message in " ".join(detail for _attr, _code, detail in _errors(response))
     assert not ExportJob.objects.exists()
 
 
@@ -90,10 +95,14 @@ def test_above_the_limit_says_how_many(api, clientes, export_settings):
     export_settings(export_row_limit=20)
     response = _post(api, "pdf", {})
     assert response.status_code == 400
-    assert response.json() == {
-        "detail": "A pesquisa encontrou 30 clientes; o limite por exportação é 20. "
-        "Refine os filtros e tente de novo."
-    }
+    assert _errors(response) == [
+        (
+            None,
+            "export_limit",
+            "A pesquisa encontrou 30 clientes; o limite por exportação é 20. "
+            "Refine os filtros e tente de novo.",
+        )
+    ]
 
 
 def test_anonymous_and_roleless_users_cannot_export(client, clientes, django_user_model):
@@ -126,7 +135,7 @@ def test_download_before_ready_or_after_expiry(api, analista, clientes):
     pending = ExportJob.objects.create(owner=analista, format="csv", fields=["cpf"])
     response = api.get(f"/api/v1/exports/{pending.pk}/download/")
     assert response.status_code == 409
-    assert response.json()["detail"] == "O arquivo ainda não está pronto."
+    assert _errors(response) == [(None, "not_ready", "O arquivo ainda não está pronto.")]
     expired = run_export(analista, {})
     ExportJob.objects.filter(pk=expired.pk).update(file="")
     assert api.get(f"/api/v1/exports/{expired.pk}/download/").status_code == 410
@@ -138,7 +147,8 @@ def test_cancel(api, analista):
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     again = api.post(f"/api/v1/exports/{job.pk}/cancel/")
     assert again.status_code == 409
-    assert "já terminou" in again.json()["detail"]
+    [(_attr, code, detail)] = _errors(again)
+    assert code == "finished" and "já terminou" in detail
 
 
 def test_the_endpoint_is_in_the_api_schema(api):
