@@ -92,7 +92,3 @@ class ExportJob(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == ExportStatus.DONE and bool(self.file)
-
-    @property
-    def extension(self) -> str:
-        return self.format
