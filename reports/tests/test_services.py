@@ -184,7 +184,7 @@ def test_filters_are_described_for_people_without_full_cpfs():
     )
     assert described == [
         ("UF", "Goiás"),
-        ("Status", "Inativo"),
+        ("Status", "Inativos"),
         ("CPF", "***.982.247-**"),
         ("Ordenação", "Data de nascimento (decrescente)"),
     ]
