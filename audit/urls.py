@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - routes are added as features land
+from django.urls import path
+
+from audit import views
 
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.AuditEventListView.as_view(), name="event_list"),
+    path("exportar.csv", views.AuditEventCsvView.as_view(), name="event_csv"),
+]

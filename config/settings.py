@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and audit context exist for everything below.
+    "audit.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +139,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Sao_Paulo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "audit-purge-expired": {
+        "task": "audit.tasks.purge_expired_events",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- Auth ------------------------------------------------------------------
 
@@ -193,6 +202,9 @@ X_FRAME_OPTIONS = "DENY"
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Addresses/networks (CIDR) of our own reverse proxies: X-Forwarded-For and
+# X-Request-ID are believed only when REMOTE_ADDR is one of them.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- I18N ------------------------------------------------------------------
 
@@ -329,11 +341,21 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Every handler carries both filters: request_id adds %(request_id)s (the
+    # id also stored in that request's audit events), mask_cpf masks CPFs.
+    "filters": {
+        "request_id": {"()": "audit.log_filters.RequestIdFilter"},
+        "mask_cpf": {"()": "audit.log_filters.CpfMaskingFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "mask_cpf"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

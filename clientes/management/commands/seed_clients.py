@@ -1,7 +1,11 @@
 """Seed realistic Brazilian clients through COPY (deterministic per --seed)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from audit import context as audit_context
+from audit.choices import Action
+from audit.services import audit_record_bulk
 from clientes.models import Cliente
 from clientes.seed.loader import load_clients, reset_clients
 
@@ -31,14 +35,30 @@ class Command(BaseCommand):
                 f"{existing} clients already exist: use --reset to replace them "
                 "(the generated CPFs would collide with a previous seed)."
             )
-        if reset:
-            reset_clients()
 
         def progress(done, total):
             if done % 100_000 == 0 or done == total:
                 self.stdout.write(f"  {done:>9,} / {total:,}")
 
-        self.stdout.write(f"Seeding {count:,} clients (seed {seed})...")
-        report = load_clients(count, seed, progress=progress)
+        # COPY sends no signals: one audit event per bulk step, in the same
+        # transaction as the data, so the load and its record commit together.
+        with audit_context.bind(audit_context.command_context()), transaction.atomic():
+            details = {"command": "seed_clients", "seed": seed}
+            if reset:
+                reset_clients()
+                audit_record_bulk(
+                    action=Action.CLIENTE_BULK_DELETE,
+                    target_type="clientes.cliente",
+                    count=existing,
+                    details=details,
+                )
+            self.stdout.write(f"Seeding {count:,} clients (seed {seed})...")
+            report = load_clients(count, seed, progress=progress)
+            audit_record_bulk(
+                action=Action.CLIENTE_BULK_CREATE,
+                target_type="clientes.cliente",
+                count=report.count,
+                details=details,
+            )
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {report.count:,} clients: {timings}"))

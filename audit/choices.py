@@ -1,0 +1,82 @@
+"""What an audit event says happened, and through which door it came."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    """Every kind of audited operation. Values are stable: they are stored."""
+
+    # Authentication
+    LOGIN = "auth.login", _("Login")
+    LOGIN_FAILED = "auth.login_failed", _("Falha de login")
+    LOGOUT = "auth.logout", _("Logout")
+    LOCKOUT = "auth.lockout", _("Bloqueio por tentativas")
+    UNLOCK = "auth.unlock", _("Desbloqueio")
+    TOKEN_OBTAIN = "auth.token_obtain", _("Emissão de token")
+    TOKEN_REFRESH = "auth.token_refresh", _("Renovação de token")
+    TOKEN_REVOKE = "auth.token_revoke", _("Revogação de token")
+    PASSWORD_CHANGE = "auth.password_change", _("Troca de senha")
+    PASSWORD_RESET_REQUEST = "auth.password_reset_request", _("Pedido de redefinição de senha")
+    PASSWORD_RESET = "auth.password_reset", _("Redefinição de senha")
+    # Clients: writes
+    CLIENTE_CREATE = "cliente.create", _("Cliente cadastrado")
+    CLIENTE_UPDATE = "cliente.update", _("Cliente alterado")
+    CLIENTE_DEACTIVATE = "cliente.deactivate", _("Cliente inativado")
+    CLIENTE_REACTIVATE = "cliente.reactivate", _("Cliente reativado")
+    CLIENTE_DELETE = "cliente.delete", _("Cliente excluído")
+    CLIENTE_BULK_CREATE = "cliente.bulk_create", _("Clientes cadastrados em lote")
+    CLIENTE_BULK_UPDATE = "cliente.bulk_update", _("Clientes alterados em lote")
+    CLIENTE_BULK_DELETE = "cliente.bulk_delete", _("Clientes excluídos em lote")
+    # Clients: reads
+    CLIENTE_VIEW = "cliente.view", _("Perfil de cliente visualizado")
+    CLIENTE_SEARCH = "cliente.search", _("Pesquisa de clientes")
+    # Exports
+    EXPORT_REQUEST = "export.request", _("Exportação solicitada")
+    EXPORT_COMPLETE = "export.complete", _("Exportação concluída")
+    EXPORT_FAIL = "export.fail", _("Exportação com erro")
+    EXPORT_DOWNLOAD = "export.download", _("Exportação baixada")
+    # Users and system settings
+    USER_CREATE = "user.create", _("Usuário criado")
+    USER_UPDATE = "user.update", _("Usuário alterado")
+    USER_DEACTIVATE = "user.deactivate", _("Usuário desativado")
+    USER_REACTIVATE = "user.reactivate", _("Usuário reativado")
+    USER_DELETE = "user.delete", _("Usuário excluído")
+    SETTINGS_UPDATE = "settings.update", _("Configurações alteradas")
+    # Django admin (any model changed there)
+    ADMIN_ADD = "admin.add", _("Admin: inclusão")
+    ADMIN_CHANGE = "admin.change", _("Admin: alteração")
+    ADMIN_DELETE = "admin.delete", _("Admin: exclusão")
+    # Access control
+    ACCESS_DENIED = "access.denied", _("Acesso negado (403)")
+    RATE_LIMITED = "access.rate_limited", _("Limite de requisições (429)")
+    # The audit trail itself and maintenance
+    AUDIT_EXPORT = "audit.export", _("Auditoria exportada")
+    AUDIT_PURGE = "audit.purge", _("Expurgo da auditoria")
+    COMMAND_RUN = "command.run", _("Comando de manutenção")
+
+
+# Actions a client's history shows to everyone who may open the profile; the
+# reads (who viewed or exported the client) only to those who may read the
+# audit trail.
+CLIENTE_CHANGE_ACTIONS = (
+    Action.CLIENTE_CREATE,
+    Action.CLIENTE_UPDATE,
+    Action.CLIENTE_DEACTIVATE,
+    Action.CLIENTE_REACTIVATE,
+    Action.CLIENTE_DELETE,
+)
+CLIENTE_READ_ACTIONS = (Action.CLIENTE_VIEW, Action.EXPORT_REQUEST, Action.EXPORT_DOWNLOAD)
+
+
+class Channel(models.TextChoices):
+    """The door an operation came through."""
+
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    TASK = "task", _("Tarefa")
+    COMMAND = "command", _("Comando")
+
+
+SYSTEM_ACTOR = "system"

@@ -1,0 +1,182 @@
+"""Writes of the audit trail: the one way to record an event, and the purge.
+
+``audit_record`` runs in the caller's transaction: inside a service's
+``transaction.atomic`` a failure to record rolls the audited write back, and
+for a read it raises, so no read goes unrecorded silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit import context as audit_context
+from audit.choices import SYSTEM_ACTOR, Action, Channel
+from audit.models import AuditEvent
+from audit.network import client_ip
+from audit.sanitize import mask_cpfs_in_text, sanitize
+
+logger = logging.getLogger(__name__)
+
+PURGE_BATCH_SIZE = 50_000
+_USER_AGENT_MAX = 512
+
+
+def _channel_for_path(path: str) -> str:
+    if path.startswith("/api/"):
+        return Channel.API
+    if path.startswith("/admin/"):
+        return Channel.ADMIN
+    return Channel.WEB
+
+
+def request_origin(request) -> dict:
+    """Return the request id, channel, client IP and user agent of ``request``."""
+    ctx = audit_context.current()
+    request_id = getattr(request, "request_id", None) or (ctx.request_id if ctx else "")
+    return {
+        "request_id": request_id,
+        "channel": _channel_for_path(request.path),
+        "ip": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:_USER_AGENT_MAX],
+    }
+
+
+def _role_of(user) -> str:
+    # Cached on the user object: one query per request, not per event.
+    role = getattr(user, "_audit_role", None)
+    if role is None:
+        from accounts.roles import user_role
+
+        role = user_role(user) or ""
+        user._audit_role = role
+    return role
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor_id": None, "actor_email": "", "actor_role": ""}
+    return {
+        "actor_id": actor.pk,
+        "actor_email": (actor.email or "").lower(),
+        "actor_role": _role_of(actor),
+    }
+
+
+def _target_fields(target) -> dict:
+    """Accept a model instance or a ("app_label.model", id[, label]) tuple."""
+    if target is None:
+        return {"target_type": "", "target_id": "", "target_label": ""}
+    if isinstance(target, tuple):
+        target_type, target_id, *label = target
+        label = label[0] if label else ""
+    else:
+        meta = target._meta
+        target_type, target_id, label = f"{meta.app_label}.{meta.model_name}", target.pk, target
+    return {
+        "target_type": target_type,
+        "target_id": "" if target_id is None else str(target_id),
+        "target_label": mask_cpfs_in_text(str(label))[:255],
+    }
+
+
+def audit_record(
+    *,
+    action: Action | str,
+    actor=None,
+    request=None,
+    target=None,
+    details: Mapping | None = None,
+) -> AuditEvent:
+    """Record one audited operation and return the stored event.
+
+    ``actor`` defaults to the request's user (``request`` defaults to the one
+    being served, see ``audit.context``); with neither, the actor is "system"
+    (a task or command). ``target`` is a model instance or a
+    ``("app_label.model", id, label)`` tuple. ``details`` is sanitised: secret
+    keys are dropped and CPFs masked.
+    """
+    ctx = audit_context.current()
+    if request is None and ctx is not None:
+        request = ctx.request
+    if actor is None:
+        if request is not None:
+            actor = getattr(request, "user", None)
+        elif ctx is not None:
+            actor = ctx.actor
+
+    if request is not None:
+        origin = request_origin(request)
+    elif ctx is not None:
+        origin = {
+            "request_id": ctx.request_id,
+            "channel": ctx.channel,
+            "ip": ctx.ip,
+            "user_agent": ctx.user_agent,
+        }
+    else:
+        origin = {"request_id": "", "channel": Channel.TASK, "ip": None, "user_agent": ""}
+
+    actor_fields = _actor_fields(actor)
+    if actor_fields["actor_id"] is None and request is None:
+        actor_fields["actor_email"] = SYSTEM_ACTOR
+
+    return AuditEvent.objects.create(
+        action=str(action),
+        details=sanitize(dict(details or {})),
+        **origin,
+        **actor_fields,
+        **_target_fields(target),
+    )
+
+
+def audit_record_bulk(
+    *,
+    action: Action | str,
+    target_type: str,
+    count: int,
+    actor=None,
+    ids=None,
+    details: Mapping | None = None,
+) -> AuditEvent:
+    """Record one event for a bulk write (bulk_create/update/delete, COPY).
+
+    Django's bulk methods send no signals: code that uses them calls this in
+    the same transaction. Up to 1,000 affected ids are kept in the details.
+    """
+    extra = {"count": count, **(details or {})}
+    if ids is not None:
+        ids = list(ids)
+        extra["ids"] = ids[:1000]
+        extra["ids_truncated"] = len(ids) > 1000
+    return audit_record(action=action, actor=actor, target=(target_type, ""), details=extra)
+
+
+def audit_purge_expired(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
+    """Delete events older than the retention period; record the purge; return the count.
+
+    Deletes in batches, each its own transaction, through the database function
+    ``audit_purge_before`` (the only path the append-only trigger lets through).
+    """
+    from accounts.system_settings import current_settings
+
+    retention_days = current_settings().audit_retention_days
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days)
+    purged = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT audit_purge_before(%s, %s)", [cutoff, batch_size])
+            deleted = cursor.fetchone()[0]
+        purged += deleted
+        if deleted < batch_size:
+            break
+    audit_record(
+        action=Action.AUDIT_PURGE,
+        details={"cutoff": cutoff.isoformat(), "retention_days": retention_days, "count": purged},
+    )
+    logger.info("audit purge: %s events older than %s deleted", purged, cutoff.isoformat())
+    return purged
