@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 CSV_MAX_ROWS = 100_000
 HEADER = [
+    "id",
     "occurred_at_utc",
     "actor_id",
     "actor_email",
@@ -44,6 +45,7 @@ def csv_rows(queryset, max_rows: int = CSV_MAX_ROWS):
     for event in queryset[:max_rows].iterator(chunk_size=2000):
         yield writer.writerow(
             [
+                event.pk,
                 _cell(event.occurred_at.isoformat()),
                 _cell(event.actor_id),
                 _cell(event.actor_email),

@@ -13,10 +13,12 @@ class CappedPaginator(Paginator):
     useful to someone who should narrow the filters anyway.
     """
 
+    cap = COUNT_CAP
+
     @cached_property
     def count(self):
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list[: self.cap + 1].count()
 
     @property
     def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap

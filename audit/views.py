@@ -13,7 +13,7 @@ from audit.choices import Action
 from audit.csv_export import CSV_MAX_ROWS, csv_rows
 from audit.filters import AuditEventFilterSet
 from audit.models import AuditEvent
-from audit.pagination import COUNT_CAP, CappedPaginator
+from audit.pagination import CappedPaginator
 from audit.selectors import AUDIT_VIEW_PERMISSION, audit_event_list
 from audit.services import audit_record
 
@@ -58,7 +58,6 @@ class AuditEventListView(AuditAccessMixin, TemplateView):
         context.update(
             page_obj=page,
             paginator=paginator,
-            count_cap=COUNT_CAP,
             querystring=query.urlencode(),
         )
         return context
