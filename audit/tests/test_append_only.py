@@ -26,9 +26,12 @@ pytestmark = pytest.mark.django_db
 )
 def test_database_rejects_update_and_delete(sql):
     event = make_event()
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, {"id": event.pk})
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, {"id": event.pk})
     assert AuditEvent.objects.get(pk=event.pk).action == event.action
 
 
@@ -36,9 +39,8 @@ def test_purge_setting_is_not_left_on_after_the_purge():
     make_event(days_ago=4000)
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_purge_before(now(), 10)")
-        with pytest.raises(DatabaseError, match="append-only"):
-            with transaction.atomic():
-                cursor.execute("DELETE FROM audit_auditevent")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute("DELETE FROM audit_auditevent")
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,8 @@ def test_429_is_audited_as_a_rate_limit_hit(client):
 def test_log_lines_of_a_request_carry_its_id_and_never_a_full_cpf(client, console_log):
     response = client.get("/loga-cpf/")
     output = console_log.getvalue()
-    assert f"[{response[REQUEST_ID_HEADER]}] cliente ***.982.247-** / ***.982.247-** aberto" in output
+    request_id = response[REQUEST_ID_HEADER]
+    assert f"[{request_id}] cliente ***.982.247-** / ***.982.247-** aberto" in output
     assert "52998224725" not in output and "529.982.247-25" not in output
 
 

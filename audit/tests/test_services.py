@@ -102,7 +102,10 @@ def test_details_never_keep_secrets_and_mask_cpfs(analista):
     for secret in ("hunter2", "eyJhbGciOi", "Bearer", CPF, "111.444.777-35", "11144477735"):
         assert secret not in text
     assert event.details["password"] == "[removido]"
-    assert event.details["changes"]["cpf"] == {"before": "***.982.247-**", "after": "***.444.777-**"}
+    assert event.details["changes"]["cpf"] == {
+        "before": "***.982.247-**",
+        "after": "***.444.777-**",
+    }
     assert event.details["filtros"] == {"q": "cpf ***.982.247-**", "numero": "***.982.247-**"}
 
 

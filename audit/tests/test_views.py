@@ -71,9 +71,7 @@ def events(db):
             ip="10.1.1.1",
             days_ago=0,
         ),
-        "b": make_event(
-            actor_email="ana@x.com", action=Action.LOGIN, ip="10.1.1.2", days_ago=3
-        ),
+        "b": make_event(actor_email="ana@x.com", action=Action.LOGIN, ip="10.1.1.2", days_ago=3),
         "c": make_event(
             actor_email="bia@x.com",
             action=Action.CLIENTE_UPDATE,
@@ -114,9 +112,7 @@ FILTER_TABLE = [
 
 def _params(params, events):
     pk = events["a"].target_id
-    return {
-        k: v.format(pk=pk, d5=_local_date(5), d12=_local_date(12)) for k, v in params.items()
-    }
+    return {k: v.format(pk=pk, d5=_local_date(5), d12=_local_date(12)) for k, v in params.items()}
 
 
 @pytest.mark.parametrize(("params", "expected"), FILTER_TABLE)
@@ -170,7 +166,7 @@ def test_page_is_paginated_and_htmx_gets_only_the_table(admin_client_):
 
 
 def test_csv_is_utc_excel_safe_and_its_export_is_audited(admin_client_, administrador):
-    make_event(target_label="=HYPERLINK(\"http://x\")", details={"q": "x"})
+    make_event(target_label='=HYPERLINK("http://x")', details={"q": "x"})
     response = admin_client_.get(CSV, {"acao": Action.CLIENTE_VIEW})
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/csv")
