@@ -11,7 +11,10 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, CharField, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit import context as audit_context
@@ -46,15 +49,26 @@ def request_origin(request) -> dict:
     }
 
 
-def _role_of(user) -> str:
-    # Cached on the user object: one query per request, not per event.
-    role = getattr(user, "_audit_role", None)
-    if role is None:
-        from accounts.roles import user_role
+def _role_of(user):
+    """Return the user's highest role as an SQL expression evaluated by the INSERT.
 
-        role = user_role(user) or ""
-        user._audit_role = role
-    return role
+    Mirrors ``accounts.roles.user_role`` (Administrador > Gerente > Analista;
+    a superuser without a role group is an Administrador).
+    """
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE
+
+    ranked = (
+        Group.objects.filter(user__pk=user.pk, name__in=[ADMINISTRADOR, GERENTE, ANALISTA])
+        .annotate(
+            rank=Case(When(name=ADMINISTRADOR, then=0), When(name=GERENTE, then=1), default=2)
+        )
+        .order_by("rank")
+        .values("name")[:1]
+    )
+    fallback = ADMINISTRADOR if user.is_superuser else ""
+    return Coalesce(Subquery(ranked), Value(fallback), output_field=CharField())
 
 
 def _actor_fields(actor) -> dict:
@@ -125,13 +139,26 @@ def audit_record(
     if actor_fields["actor_id"] is None and request is None:
         actor_fields["actor_email"] = SYSTEM_ACTOR
 
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=str(action),
         details=sanitize(dict(details or {})),
         **origin,
         **actor_fields,
         **_target_fields(target),
     )
+    if connection.in_atomic_block or settings.AUDIT_SYNCHRONOUS_COMMIT:
+        # Inside the audited write's transaction: it commits (durably) with it.
+        event.save()
+    else:
+        # A read's event is the transaction's only write. Waiting for its WAL
+        # flush costs milliseconds per request; a PostgreSQL crash could lose
+        # the last fraction of a second of read events, never a change (and a
+        # failed INSERT still fails the read). AUDIT_SYNCHRONOUS_COMMIT=true
+        # trades that latency for full durability.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            event.save()
+    return event
 
 
 def audit_record_bulk(

@@ -335,6 +335,13 @@ CONTACT_PHONE = env.str("CONTACT_PHONE", default="(11) 4000-0000")
 # Password of the demo users that `make run` creates (never used in production).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Clientes@2026")
 
+# --- Audit trail ---------------------------------------------------------
+
+# Events of reads (profile views, searches, downloads) commit without waiting
+# for the WAL flush unless this is true; events of changes always commit with
+# the change itself. See audit/services.py.
+AUDIT_SYNCHRONOUS_COMMIT = env.bool("AUDIT_SYNCHRONOUS_COMMIT", default=False)
+
 # --- Logging ---------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

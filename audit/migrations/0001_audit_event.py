@@ -4,6 +4,8 @@ import django.core.serializers.json
 import django.utils.timezone
 from django.db import migrations, models
 
+import audit.models
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -27,7 +29,10 @@ class Migration(migrations.Migration):
                     "actor_email",
                     models.CharField(blank=True, max_length=254, verbose_name="usuário"),
                 ),
-                ("actor_role", models.CharField(blank=True, max_length=30, verbose_name="papel")),
+                (
+                    "actor_role",
+                    audit.models.ReturnedCharField(blank=True, max_length=30, verbose_name="papel"),
+                ),
                 ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP")),
                 (
                     "user_agent",
