@@ -42,6 +42,13 @@ CARDS = [
         "accounts.change_user",
     ),
     Card(_("Configurações"), _("Senha e parâmetros do sistema."), "accounts:settings", "⚙️"),
+    Card(
+        _("Auditoria"),
+        _("Quem fez o quê, quando e de onde."),
+        "audit:event_list",
+        "🛡️",
+        "audit.view_auditevent",
+    ),
 ]
 
 

@@ -209,3 +209,9 @@ def test_count_is_capped_instead_of_counting_millions(admin_client_, monkeypatch
         make_event()
     body = admin_client_.get(PAGE).content.decode()
     assert "Mais de 5 eventos" in body
+
+
+@pytest.mark.parametrize(("role", "shown"), [("analista", False), ("administrador", True)])
+def test_dashboard_card_only_for_administrators(client, request, role, shown):
+    client.force_login(request.getfixturevalue(role))
+    assert ('href="/auditoria/"' in client.get(reverse("home")).content.decode()) is shown
