@@ -45,9 +45,9 @@ SELECT now() - make_interval(secs => %(span)s * (1 - g::float8 / %(n)s)),
        CASE WHEN a.action LIKE 'cliente.%%' AND a.action <> 'cliente.search'
             THEN 'clientes.cliente' ELSE '' END,
        CASE WHEN a.action LIKE 'cliente.%%' AND a.action <> 'cliente.search'
-            THEN (1 + (g * 7919) %% 1000000)::text ELSE '' END,
+            THEN (1 + (g::bigint * 7919) %% 1000000)::text ELSE '' END,
        CASE WHEN a.action LIKE 'cliente.%%' AND a.action <> 'cliente.search'
-            THEN 'Cliente ' || (1 + (g * 7919) %% 1000000) ELSE '' END,
+            THEN 'Cliente ' || (1 + (g::bigint * 7919) %% 1000000) ELSE '' END,
        CASE a.action
             WHEN 'cliente.search' THEN jsonb_build_object(
                 'filtros', jsonb_build_object('nome', 'silva', 'uf', 'SP'),
