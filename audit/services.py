@@ -123,8 +123,8 @@ def audit_record(
         elif ctx is not None:
             actor = ctx.actor
 
-    if request is not None:
-        origin = request_origin(request)
+    if request is not None and not (ctx is not None and request is ctx.request):
+        origin = request_origin(request)  # a request other than the one being served
     elif ctx is not None:
         origin = {
             "request_id": ctx.request_id,
