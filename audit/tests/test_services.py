@@ -63,10 +63,16 @@ def test_event_without_request_or_actor_is_the_system():
 
 def test_service_deep_in_a_request_gets_the_request_from_the_context(analista):
     request = _request(analista)
-    context = audit_context.OperationContext(request_id="ctx-12345678", request=request)
+    context = audit_context.OperationContext(
+        request_id="ctx-12345678", ip="198.51.100.20", user_agent="Firefox/140", request=request
+    )
     with audit_context.bind(context):
         event = audit_record(action=Action.CLIENTE_VIEW)
-    assert (event.actor_email, event.ip) == (analista.email, "198.51.100.20")
+    assert (event.actor_email, event.ip, event.request_id) == (
+        analista.email,
+        "198.51.100.20",
+        "ctx-12345678",
+    )
 
 
 def test_task_acting_for_a_user_records_that_user(analista):
