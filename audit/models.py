@@ -29,16 +29,6 @@ class AuditEventQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class ReturnedCharField(models.CharField):
-    """A CharField whose inserted value is read back (INSERT ... RETURNING).
-
-    The actor's role is computed by a subquery inside the INSERT itself: one
-    round trip per event instead of two.
-    """
-
-    db_returning = True
-
-
 class AuditEvent(models.Model):
     """Who did what, to which object, when, from where: one audited operation.
 
@@ -51,7 +41,7 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(_("id do usuário"), null=True, blank=True)
     # Lower-case e-mail, "system" for tasks/commands, "" for anonymous requests.
     actor_email = models.CharField(_("usuário"), max_length=254, blank=True)
-    actor_role = ReturnedCharField(_("papel"), max_length=30, blank=True)
+    actor_role = models.CharField(_("papel"), max_length=30, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
     user_agent = models.CharField(_("navegador"), max_length=512, blank=True)
     request_id = models.CharField(_("id da requisição"), max_length=64, blank=True)

@@ -13,8 +13,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit import context as audit_context
@@ -49,36 +47,71 @@ def request_origin(request) -> dict:
     }
 
 
-def _role_of(user):
-    """Return the user's highest role as an SQL expression evaluated by the INSERT.
+# The actor's highest role, computed inside the INSERT (one round trip per
+# event). Mirrors accounts.roles.user_role: Administrador > Gerente > Analista,
+# and a superuser without a role group is an Administrador.
+_ROLE_SQL = """COALESCE((
+    SELECT g.name FROM auth_group g
+      JOIN {user_groups} ug ON ug.group_id = g.id
+     WHERE ug.user_id = %s AND g.name IN (%s, %s, %s)
+     ORDER BY CASE g.name WHEN %s THEN 0 WHEN %s THEN 1 ELSE 2 END
+     LIMIT 1), %s)"""
 
-    Mirrors ``accounts.roles.user_role`` (Administrador > Gerente > Analista;
-    a superuser without a role group is an Administrador).
-    """
-    from django.contrib.auth.models import Group
+
+def _role_sql(user) -> tuple[str, list]:
+    from django.contrib.auth import get_user_model
 
     from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE
 
-    ranked = (
-        Group.objects.filter(user__pk=user.pk, name__in=[ADMINISTRADOR, GERENTE, ANALISTA])
-        .annotate(
-            rank=Case(When(name=ADMINISTRADOR, then=0), When(name=GERENTE, then=1), default=2)
-        )
-        .order_by("rank")
-        .values("name")[:1]
-    )
-    fallback = ADMINISTRADOR if user.is_superuser else ""
-    return Coalesce(Subquery(ranked), Value(fallback), output_field=CharField())
+    table = get_user_model().groups.through._meta.db_table
+    params = [user.pk, ADMINISTRADOR, GERENTE, ANALISTA, ADMINISTRADOR, GERENTE]
+    params.append(ADMINISTRADOR if user.is_superuser else "")
+    return _ROLE_SQL.format(user_groups=connection.ops.quote_name(table)), params
+
+
+def _is_user(actor) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def _actor_fields(actor) -> dict:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not _is_user(actor):
         return {"actor_id": None, "actor_email": "", "actor_role": ""}
-    return {
-        "actor_id": actor.pk,
-        "actor_email": (actor.email or "").lower(),
-        "actor_role": _role_of(actor),
-    }
+    return {"actor_id": actor.pk, "actor_email": (actor.email or "").lower(), "actor_role": ""}
+
+
+def _insert(event: AuditEvent, *, actor, durable: bool) -> None:
+    """INSERT ``event`` in one statement, role computed by the database.
+
+    Not durable: the statement sets ``synchronous_commit = off`` for its own
+    implicit transaction, so its commit does not wait for the WAL flush.
+    """
+    quote = connection.ops.quote_name
+    columns, values, params = [], [], []
+    for field in AuditEvent._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        if field.name == "actor_role" and _is_user(actor):
+            sql, role_params = _role_sql(actor)
+            values.append(sql)
+            params.extend(role_params)
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(getattr(event, field.attname), connection))
+    insert = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(columns)}) "
+    select = f"SELECT {', '.join(values)}"
+    if durable:
+        sql = f"{insert}{select} RETURNING id, actor_role"
+    else:
+        sql = (
+            "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)) "
+            f"{insert}{select} FROM async_commit RETURNING id, actor_role"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event.pk, event.actor_role = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def _target_fields(target) -> dict:
@@ -146,18 +179,17 @@ def audit_record(
         **actor_fields,
         **_target_fields(target),
     )
-    if connection.in_atomic_block or settings.AUDIT_SYNCHRONOUS_COMMIT:
-        # Inside the audited write's transaction: it commits (durably) with it.
-        event.save()
-    else:
-        # A read's event is the transaction's only write. Waiting for its WAL
-        # flush costs milliseconds per request; a PostgreSQL crash could lose
-        # the last fraction of a second of read events, never a change (and a
-        # failed INSERT still fails the read). AUDIT_SYNCHRONOUS_COMMIT=true
-        # trades that latency for full durability.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            event.save()
+    # Inside a transaction (the audited write's) the event commits, durably,
+    # with it. Alone, it is a read's event: waiting for the WAL flush costs
+    # milliseconds per request, and a PostgreSQL crash could lose only the
+    # last fraction of a second of read events, never a change (a failed
+    # INSERT still fails the read). AUDIT_SYNCHRONOUS_COMMIT=true makes every
+    # event wait for the flush.
+    _insert(
+        event,
+        actor=actor,
+        durable=connection.in_atomic_block or settings.AUDIT_SYNCHRONOUS_COMMIT,
+    )
     return event
 
 

@@ -137,6 +137,7 @@ def bench_page(repeat: int) -> list[list]:
         ("one month + action", {**month, "acao": "cliente.update"}),
         ("one month + rare action", {**month, "acao": "auth.login_failed"}),
         ("one month + client", {**month, "cliente": "424242"}),
+        ("two years + client", {"cliente": "424242"}),
         ("one month + IP", {**month, "ip": "10.77.0.78"}),
         (
             "one month + user + action",

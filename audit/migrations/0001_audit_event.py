@@ -4,8 +4,6 @@ import django.core.serializers.json
 import django.utils.timezone
 from django.db import migrations, models
 
-import audit.models
-
 
 class Migration(migrations.Migration):
     initial = True
@@ -31,7 +29,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "actor_role",
-                    audit.models.ReturnedCharField(blank=True, max_length=30, verbose_name="papel"),
+                    models.CharField(blank=True, max_length=30, verbose_name="papel"),
                 ),
                 ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP")),
                 (

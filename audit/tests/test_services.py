@@ -174,3 +174,20 @@ def test_seed_fails_whole_when_its_audit_event_cannot_be_written():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER test_refuse_insert ON audit_auditevent")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_event_commits_on_its_own_without_changing_the_session(gerente):
+    assert not connection.in_atomic_block
+    event = audit_record(action=Action.CLIENTE_VIEW, actor=gerente, target=("clientes.cliente", 9))
+    assert event.actor_role == "Gerente"
+    assert AuditEvent.objects.filter(pk=event.pk, actor_role="Gerente").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # only that one commit skipped the wait
+
+
+def test_superuser_without_a_role_group_is_recorded_as_administrador(django_user_model):
+    root = django_user_model.objects.create_superuser(email="root@teste.com.br", password="x")
+    event = audit_record(action=Action.SETTINGS_UPDATE, actor=root)
+    assert AuditEvent.objects.get(pk=event.pk).actor_role == event.actor_role == "Administrador"
