@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import secrets
 import sys
 import time
@@ -176,6 +177,9 @@ def bench_overhead(requests: int) -> list[list]:
     from clientes.selectors import cliente_get
 
     def profile(request, pk, audited, durable=False):
+        # Like every real view: authenticate (session + user) and check a permission.
+        if not request.user.has_perm("clientes.view_cliente"):
+            return HttpResponse(status=403)
         cliente = cliente_get(user=request.user, id_cliente=pk)
         if durable:  # what AUDIT_SYNCHRONOUS_COMMIT=true costs: wait for the WAL flush
             with transaction.atomic():
@@ -190,8 +194,13 @@ def bench_overhead(requests: int) -> list[list]:
         path("durable/<int:pk>/", profile, {"audited": True, "durable": True}),
     ]
     from django.conf import settings
+    from django.contrib.auth.models import Group
 
+    from accounts.roles import ANALISTA, sync_roles
+
+    sync_roles()
     user, _ = get_user_model().objects.get_or_create(email="bench-audit@example.com")
+    user.groups.add(Group.objects.get(name=ANALISTA))
     plain_middleware = [m for m in settings.MIDDLEWARE if not m.startswith("audit.")]
     with override_settings(ROOT_URLCONF=__name__, MIDDLEWARE=plain_middleware):
         plain = Client()
@@ -201,18 +210,27 @@ def bench_overhead(requests: int) -> list[list]:
         audited = Client()
         audited.force_login(user)
         audited.get("/audited/1/")
-        times = {"plain": [], "audited": [], "durable": []}
+        times = {"plain": [], "context": [], "audited": [], "durable": []}
+        variants = (
+            ("plain", plain, "plain"),
+            ("context", audited, "plain"),
+            ("audited", audited, "audited"),
+            ("durable", audited, "durable"),
+        )
+        rng = random.Random(2026)
         for i in range(requests):
             pk = 1 + (i * 7919) % 1_000_000
-            for name, client in (("plain", plain), ("audited", audited), ("durable", audited)):
+            # A different order each round: no variant always runs right after another.
+            for name, client, route in rng.sample(variants, len(variants)):
                 started = time.perf_counter()
-                response = client.get(f"/{name}/{pk}/")
+                response = client.get(f"/{route}/{pk}/")
                 times[name].append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, response.status_code
     base = summarize(times["plain"])
     rows = []
     for name, label in (
         ("plain", "without auditing"),
+        ("context", "request id + audit context only (no event)"),
         ("audited", "with auditing (default: read events commit async)"),
         ("durable", "with auditing, AUDIT_SYNCHRONOUS_COMMIT=true"),
     ):
