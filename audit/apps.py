@@ -21,6 +21,10 @@ class AuditConfig(AppConfig):
             receivers.on_user_login_failed, dispatch_uid=uid + "failed"
         )
         post_save.connect(receivers.on_admin_log_entry, sender=LogEntry, dispatch_uid=uid + "admin")
+        from accounts import signals as account_signals
+
+        for name, receiver in receivers.ACCOUNT_SIGNAL_RECEIVERS.items():
+            getattr(account_signals, name).connect(receiver, dispatch_uid=uid + name)
         if apps.is_installed("axes"):
             from axes.signals import user_locked_out
 

@@ -1,9 +1,7 @@
-"""The client's IP address, believing X-Forwarded-For only from trusted proxies.
+"""Network facts the audit trail stores: addresses it can trust and parse.
 
-``settings.TRUSTED_PROXIES`` lists the addresses or networks (CIDR) of our own
-reverse proxies. A request whose REMOTE_ADDR is not one of them gets
-REMOTE_ADDR, whatever headers it sends: otherwise anyone could write any IP
-into the audit trail (or dodge a lockout) with a forged header.
+The client IP itself is ``accounts.client_ip.client_ip`` (the one rule for
+lockout, throttling and audit: X-Forwarded-For only from TRUSTED_PROXIES).
 """
 
 from __future__ import annotations
@@ -12,6 +10,8 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+
+from accounts.client_ip import client_ip as _client_ip
 
 
 @lru_cache(maxsize=8)
@@ -23,7 +23,7 @@ def parse_ip(value: str):
     """Return an ip_address object, or None for anything that is not an address."""
     try:
         return ipaddress.ip_address(value.strip())
-    except ValueError:
+    except (ValueError, AttributeError):
         return None
 
 
@@ -34,22 +34,10 @@ def is_trusted_proxy(address) -> bool:
 
 
 def client_ip(request) -> str | None:
-    """Return the address of the client that made ``request`` (None if unknown).
+    """Return the client's address as stored in audit events (None if not an IP).
 
-    Walks X-Forwarded-For from the right, skipping our trusted proxies; the
-    first address not ours is the client. Usable as AXES_CLIENT_IP_CALLABLE.
+    A unix-socket peer has an empty REMOTE_ADDR: the event records no IP
+    rather than failing on the ``inet`` column.
     """
-    remote = parse_ip(request.META.get("REMOTE_ADDR", ""))
-    if remote is None:
-        return None
-    if not is_trusted_proxy(remote):
-        return str(remote)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for hop in reversed([h for h in forwarded.split(",") if h.strip()]):
-        address = parse_ip(hop)
-        if address is None:
-            break  # a garbled hop: trust nothing further left of it
-        if not is_trusted_proxy(address):
-            return str(address)
-        remote = address
-    return str(remote)
+    address = parse_ip(_client_ip(request) or "")
+    return str(address) if address is not None else None

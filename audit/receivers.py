@@ -84,6 +84,90 @@ def on_admin_log_entry(sender, instance, created, **kwargs):
     )
 
 
+# --- accounts.signals: tokens, passwords, users, Configurações --------------
+# Services send these inside their transaction: the event commits with the change.
+
+
+def _before_after(changes) -> dict:
+    return {field: {"before": old, "after": new} for field, (old, new) in (changes or {}).items()}
+
+
+def on_token_obtained(sender, user, request=None, **kwargs):
+    audit_record(action=Action.TOKEN_OBTAIN, actor=user, request=request, target=user)
+
+
+def on_token_refreshed(sender, user, request=None, **kwargs):
+    audit_record(action=Action.TOKEN_REFRESH, actor=user, request=request, target=user)
+
+
+def on_tokens_revoked(sender, user, reason=None, by=None, **kwargs):
+    audit_record(action=Action.TOKEN_REVOKE, actor=by, target=user, details={"reason": reason})
+
+
+def on_password_changed(sender, user, **kwargs):
+    audit_record(action=Action.PASSWORD_CHANGE, actor=user, target=user)
+
+
+def on_password_reset(sender, user, by=None, **kwargs):
+    audit_record(action=Action.PASSWORD_RESET, actor=by, target=user)
+
+
+def on_user_created(sender, user, by=None, role=None, **kwargs):
+    details = {"email": user.email, "role": role}
+    audit_record(action=Action.USER_CREATE, actor=by, target=user, details=details)
+
+
+def on_user_changed(sender, user, by=None, changes=None, **kwargs):
+    audit_record(
+        action=Action.USER_UPDATE,
+        actor=by,
+        target=user,
+        details={"changes": _before_after(changes)},
+    )
+
+
+def on_user_deactivated(sender, user, by=None, **kwargs):
+    audit_record(action=Action.USER_DEACTIVATE, actor=by, target=user)
+
+
+def on_user_reactivated(sender, user, by=None, **kwargs):
+    audit_record(action=Action.USER_REACTIVATE, actor=by, target=user)
+
+
+def on_user_unlocked(sender, email, by=None, attempts=0, **kwargs):
+    email = _tried_email(email)
+    audit_record(
+        action=Action.UNLOCK,
+        actor=by,
+        target=_user_target(email),
+        details={"email": email, "attempts": attempts},
+    )
+
+
+def on_system_settings_changed(sender, settings, by=None, changes=None, **kwargs):
+    audit_record(
+        action=Action.SETTINGS_UPDATE,
+        actor=by,
+        target=settings,
+        details={"changes": _before_after(changes)},
+    )
+
+
+ACCOUNT_SIGNAL_RECEIVERS = {
+    "token_obtained": on_token_obtained,
+    "token_refreshed": on_token_refreshed,
+    "tokens_revoked": on_tokens_revoked,
+    "password_changed": on_password_changed,
+    "password_reset": on_password_reset,
+    "user_created": on_user_created,
+    "user_changed": on_user_changed,
+    "user_deactivated": on_user_deactivated,
+    "user_reactivated": on_user_reactivated,
+    "user_unlocked": on_user_unlocked,
+    "system_settings_changed": on_system_settings_changed,
+}
+
+
 # --- Celery: carry the request id into tasks --------------------------------
 
 _task_tokens: dict[str, object] = {}

@@ -202,9 +202,6 @@ X_FRAME_OPTIONS = "DENY"
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-# Addresses/networks (CIDR) of our own reverse proxies: X-Forwarded-For and
-# X-Request-ID are believed only when REMOTE_ADDR is one of them.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- I18N ------------------------------------------------------------------
 
@@ -293,8 +290,9 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.normalized_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-# IPs or CIDRs of our reverse proxies: X-Forwarded-For is believed only when
-# the connection comes from one of them (see accounts/client_ip.py).
+# IPs or CIDRs of our reverse proxies: X-Forwarded-For (and X-Request-ID) are
+# believed only when the connection comes from one of them (see
+# accounts/client_ip.py, audit/middleware.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- API tokens (djangorestframework-simplejwt) ------------------------------
