@@ -18,7 +18,13 @@ def _installed(url_name):
 EXPECTED = {
     "analista": {"Pesquisar Clientes", "Relatórios", "Configurações"},
     "gerente": {"Pesquisar Clientes", "Relatórios", "Configurações"},
-    "administrador": {"Pesquisar Clientes", "Relatórios", "Gestão de Usuários", "Configurações"},
+    "administrador": {
+        "Pesquisar Clientes",
+        "Relatórios",
+        "Gestão de Usuários",
+        "Configurações",
+        "Auditoria",
+    },
 }
 
 
