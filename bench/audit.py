@@ -74,6 +74,7 @@ def _setup_django(url: str) -> None:
     os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory: never measure it
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+    os.environ.setdefault("JWT_SIGNING_KEY", secrets.token_urlsafe(64))
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
