@@ -21,6 +21,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.choices import Action
+from audit.diff import changes, snapshot, snapshot_rows
+from audit.services import audit_record
 from clientes.br import normalize_cep, normalize_cpf, normalize_phone
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
@@ -86,6 +89,12 @@ def cliente_create(
         _validate_cliente(cliente)
         rows = _validate_nested(cliente, enderecos, telefones)
         _save(cliente, rows)
+        audit_record(
+            action=Action.CLIENTE_CREATE,
+            actor=actor,
+            target=cliente,
+            details={"changes": changes({}, _audit_state(cliente))},
+        )
     return cliente
 
 
@@ -109,12 +118,19 @@ def cliente_update(
     _check_keys(data, CLIENTE_FIELDS)
     with transaction.atomic():
         cliente = _lock(id_cliente, versao)
+        before = _audit_state(cliente)
         _assign(cliente, data)
         cliente.updated_by = actor
         _validate_cliente(cliente)
         rows = _validate_nested(cliente, enderecos, telefones)
         cliente.versao += 1
         _save(cliente, rows)
+        audit_record(
+            action=Action.CLIENTE_UPDATE,
+            actor=actor,
+            target=cliente,
+            details={"changes": changes(before, _audit_state(cliente)), "versao": cliente.versao},
+        )
     return cliente
 
 
@@ -139,6 +155,12 @@ def cliente_deactivate(
         cliente.ativo = False
         cliente.motivo_inativacao = motivo
         _save_status(cliente, actor)
+        audit_record(
+            action=Action.CLIENTE_DEACTIVATE,
+            actor=actor,
+            target=cliente,
+            details={"motivo": motivo},
+        )
     return cliente
 
 
@@ -157,6 +179,7 @@ def cliente_reactivate(*, actor, id_cliente: int, versao: int | None = None) -> 
         cliente.ativo = True
         cliente.motivo_inativacao = ""
         _save_status(cliente, actor)
+        audit_record(action=Action.CLIENTE_REACTIVATE, actor=actor, target=cliente)
     return cliente
 
 
@@ -164,6 +187,12 @@ def cliente_delete(*, actor, id_cliente: int, versao: int | None = None) -> None
     """Delete a client for good, with its addresses and phones (administrators only)."""
     with transaction.atomic():
         cliente = _lock(id_cliente, versao)
+        audit_record(
+            action=Action.CLIENTE_DELETE,
+            actor=actor,
+            target=cliente,
+            details={"deleted": _audit_state(cliente)},
+        )
         # Children first, one by one, so post_delete receivers see each row.
         for row in [*cliente.enderecos.all(), *cliente.telefones.all()]:
             row.delete()
@@ -171,6 +200,14 @@ def cliente_delete(*, actor, id_cliente: int, versao: int | None = None) -> None
 
 
 # --- helpers -----------------------------------------------------------------
+
+
+def _audit_state(cliente: Cliente) -> dict:
+    """Return the client's fields and rows as the audit diff compares them."""
+    state = snapshot(cliente, (*CLIENTE_FIELDS, "ativo", "motivo_inativacao"))
+    state["enderecos"] = snapshot_rows(cliente.enderecos.all(), ENDERECO_FIELDS)
+    state["telefones"] = snapshot_rows(cliente.telefones.all(), TELEFONE_FIELDS)
+    return state
 
 
 def _check_keys(data: Mapping, allowed: Sequence[str]) -> None:

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from audit.choices import Action
+from audit.selectors import cliente_history
+from audit.services import audit_record
 from clientes import services
 from clientes.forms import (
     ClienteForm,
@@ -44,12 +47,15 @@ class ClienteDetailView(_ClienteMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         cliente = self.get_cliente()
         user = self.request.user
+        # Every profile view is recorded (LGPD: who saw whom); a failed record
+        # fails the page rather than leaving the view unrecorded.
+        audit_record(action=Action.CLIENTE_VIEW, request=self.request, target=cliente)
         context.update(
             cliente=cliente,
             enderecos=list(cliente.enderecos.all()),
             telefones=list(cliente.telefones.all()),
-            # Filled by the audit app: the client's change history, newest first.
-            historico=[],
+            # Changes for everyone; who viewed/exported it only for administrators.
+            historico=cliente_history(user=user, id_cliente=cliente.pk),
             pode_editar=user.has_perm("clientes.change_cliente"),
             pode_excluir=user.has_perm("clientes.delete_cliente"),
         )

@@ -19,6 +19,7 @@ from clientes.br import (
     normalize_phone,
 )
 from clientes.choices import UF, Sexo, TipoTelefone
+from clientes.masking import CpfUse, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 
@@ -150,6 +151,17 @@ class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def get_cpf_formatado(self, obj) -> str:
         return format_cpf(obj.cpf)
+
+    def to_representation(self, instance):
+        """Show the CPF as clientes.masking allows: masked in lists, full on the
+        profile only with "ver CPF completo"."""
+        data = super().to_representation(instance)
+        use = self.context.get("cpf_use", CpfUse.PROFILE)
+        request = self.context.get("request")
+        shown = cpf_for(getattr(request, "user", None), instance.cpf, use)
+        if shown != format_cpf(instance.cpf):
+            data["cpf"] = data["cpf_formatado"] = shown
+        return data
 
     def get_idade(self, obj) -> int | None:
         return obj.idade()

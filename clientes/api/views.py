@@ -27,6 +27,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from audit.choices import Action
+from audit.services import audit_record
 from clientes import services
 from clientes.api.errors import (
     ClientErrorResponseSerializer,
@@ -36,6 +38,7 @@ from clientes.api.errors import (
 )
 from clientes.api.serializers import ClienteSerializer, DeactivateSerializer
 from clientes.filters import ClienteFilterSet
+from clientes.masking import CpfUse
 from clientes.models import Cliente
 from clientes.selectors import cliente_get, cliente_search
 
@@ -132,8 +135,10 @@ def etag(cliente: Cliente) -> str:
     return f'"{cliente.versao}"'
 
 
-def _with_etag(cliente: Cliente, status_code=status.HTTP_200_OK) -> Response:
-    response = Response(ClienteSerializer(cliente).data, status=status_code)
+def _with_etag(cliente: Cliente, request, status_code=status.HTTP_200_OK) -> Response:
+    # The request tells the serializer whose eyes the CPF is for (clientes.masking).
+    data = ClienteSerializer(cliente, context={"request": request}).data
+    response = Response(data, status=status_code)
     response["ETag"] = etag(cliente)
     return response
 
@@ -244,6 +249,26 @@ class ClienteListCreateView(generics.ListCreateAPIView):
     filterset_class = ClienteFilterSet
     queryset = Cliente.objects.none()  # the search filter supplies the rows
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request.method == "GET":
+            context["cpf_use"] = CpfUse.LIST  # a list shows masked CPFs to everyone
+        return context
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        # Every search is recorded: the filters used and what came back.
+        audit_record(
+            action=Action.CLIENTE_SEARCH,
+            request=request,
+            details={
+                "filtros": dict(request.query_params.items()),
+                "resultados_na_pagina": len(response.data["results"]),
+                "mais_paginas": response.data["next"] is not None,
+            },
+        )
+        return response
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -252,7 +277,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
         cliente = cliente_get(user=request.user, id_cliente=cliente.pk)
-        response = _with_etag(cliente, status.HTTP_201_CREATED)
+        response = _with_etag(cliente, request, status.HTTP_201_CREATED)
         response["Location"] = f"{request.path}{cliente.pk}/"
         return response
 
@@ -294,7 +319,9 @@ class ClienteDetailView(generics.GenericAPIView):
         return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
 
     def get(self, request, *args, **kwargs):
-        return _with_etag(self.get_object())
+        cliente = self.get_object()
+        audit_record(action=Action.CLIENTE_VIEW, request=request, target=cliente)
+        return _with_etag(cliente, request)
 
     def put(self, request, *args, **kwargs):
         return self._update(request, partial=False)
@@ -337,7 +364,7 @@ class ClienteDetailView(generics.GenericAPIView):
             raise Http404 from exc
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
-        return _with_etag(self.get_object())
+        return _with_etag(self.get_object(), request)
 
 
 class _StatusView(generics.GenericAPIView):
@@ -357,7 +384,7 @@ class _StatusView(generics.GenericAPIView):
             raise Http404 from exc
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
-        return _with_etag(cliente_get(user=request.user, id_cliente=cliente.pk))
+        return _with_etag(cliente_get(user=request.user, id_cliente=cliente.pk), request)
 
 
 @extend_validation_errors(["required", "texto_invalido"], field_name="motivo_inativacao")

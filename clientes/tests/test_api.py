@@ -66,7 +66,8 @@ def test_create_returns_the_client_with_formatted_fields_and_etag(api, analista)
     response = _post(api, _payload())
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["cpf"] == "11144477735" and body["cpf_formatado"] == "111.444.777-35"
+    # An Analista has no "ver CPF completo": masked (clientes.masking).
+    assert body["cpf"] == body["cpf_formatado"] == "***.444.777-**"
     assert body["enderecos"][0]["cep"] == "01310100"
     assert body["enderecos"][0]["cep_formatado"] == "01310-100"
     assert body["telefones"][0]["numero_formatado"] == "(11) 99876-5432"
