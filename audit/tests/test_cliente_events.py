@@ -26,6 +26,12 @@ def cliente(analista):
     )
 
 
+@pytest.fixture
+def gerente_client_(client, gerente):
+    client.force_login(gerente)
+    return client
+
+
 def _events(action):
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
@@ -148,3 +154,12 @@ def test_cpf_per_role_on_profile_api_profile_and_lists(
 
     listed = client.get(API, {"cpf": cliente.cpf}).json()["results"]
     assert [row["cpf"] for row in listed] == [masked]  # lists: masked for everyone
+
+
+def test_profile_history_lists_what_an_update_changed(gerente_client_, cliente, gerente):
+    services.cliente_update(
+        actor=gerente, id_cliente=cliente.pk, versao=cliente.versao, data={"nome_mae": "Rita"}
+    )
+    html = gerente_client_.get(reverse("clientes:detail", args=[cliente.pk])).content.decode()
+    assert "Cliente alterado" in html and "Ana Souza → Rita" in html
+    assert "Cliente cadastrado" in html
