@@ -31,6 +31,16 @@ def test_no_secret_reaches_events_or_logs(administrador, analista, console_log):
     b"".join(client.get(reverse("audit:event_csv")).streaming_content)
     client.get("/api/v1/audit/events/", HTTP_AUTHORIZATION="Bearer eyJzZWNyZXQiOiJ0b2tlbiJ9")
     client.post(reverse("accounts:logout"))
+    api = Client()
+    pair = api.post(
+        reverse("auth-api:token"),
+        {"email": administrador.email, "password": TEST_PASSWORD},
+        content_type="application/json",
+    ).json()
+    api.get("/api/v1/audit/events/", HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    refreshed = api.post(
+        reverse("auth-api:token-refresh"), {"refresh": pair["refresh"]}, "application/json"
+    ).json()
     other = Client()
     other.force_login(analista)
     other.get(reverse("audit:event_list"), HTTP_X_API_KEY="chave-secreta-123")
@@ -39,9 +49,11 @@ def test_no_secret_reaches_events_or_logs(administrador, analista, console_log):
     logs = console_log.getvalue()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"auth.login_failed", "auth.login", "audit.export", "auth.logout"} <= actions
+    assert {"auth.token_obtain", "auth.token_refresh"} <= actions
     assert "access.denied" in actions and logs
     secrets = [TEST_PASSWORD, WRONG_PASSWORD, session_key, "eyJzZWNyZXQiOiJ0b2tlbiJ9"]
     secrets += ["chave-secreta-123", other.session.session_key]
+    secrets += [pair["access"], pair["refresh"], refreshed["access"], refreshed["refresh"]]
     if csrf_token:
         secrets.append(csrf_token)
     for secret in secrets:
