@@ -239,3 +239,24 @@ def audit_purge_expired(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
     )
     logger.info("audit purge: %s events older than %s deleted", purged, cutoff.isoformat())
     return purged
+
+
+_PAGINATION_PARAMS = frozenset({"page", "size", "page_size", "cursor"})
+
+
+def audit_search(*, request, params: Mapping, count: int, exact: bool = True) -> AuditEvent:
+    """Record a client search: the filters used (CPFs masked) and how many matched.
+
+    ``exact`` is False when ``count`` is a lower bound (capped counts) or the
+    results on one page of a search without a total.
+    """
+    filters = {
+        key: value
+        for key, value in params.items()
+        if key not in _PAGINATION_PARAMS and value not in (None, "")
+    }
+    return audit_record(
+        action=Action.CLIENTE_SEARCH,
+        request=request,
+        details={"filtros": filters, "resultados": count, "contagem_exata": exact},
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
+from audit.services import audit_search
 from clientes import search
 from clientes.choices import UF, Sexo
 from clientes.filters import NARROWING, ORDERING_CHOICES, STATUS_CHOICES, ClienteFilterSet
@@ -87,7 +88,6 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         links = SearchLinks(params.dict(), request.path)
         context = {
             "filter": ClienteFilterSet(data=params or None),
-            "show_full_cpf": request.user.has_perm("clientes.view_cpf_completo"),
             "page_sizes": PAGE_SIZES,
             "size": _int_or(params.get("size"), PAGE_SIZE_DEFAULT),
             "uf_choices": UF.choices,
@@ -112,6 +112,9 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             context["errors"] = _error_list(error)
             status = 400
         else:
+            audit_search(
+                request=request, params=params, count=result.count, exact=result.count_exact
+            )
             if result.full_cpf and result.count == 1:
                 url = profile_url(result.rows[0]["id_cliente"])
                 if url:

@@ -130,7 +130,7 @@ def test_api_profile_and_search_are_recorded(client, analista, cliente):
     (view,) = _events(Action.CLIENTE_VIEW)
     assert (view.channel, view.target_id) == ("api", str(cliente.pk))
     (search,) = _events(Action.CLIENTE_SEARCH)
-    assert search.details["resultados_na_pagina"] == 1
+    assert (search.details["resultados"], search.details["contagem_exata"]) == (1, False)
     assert search.details["filtros"] == {"cpf": mask_cpf(cliente.cpf)}  # never the full CPF
 
 
@@ -163,3 +163,18 @@ def test_profile_history_lists_what_an_update_changed(gerente_client_, cliente, 
     html = gerente_client_.get(reverse("clientes:detail", args=[cliente.pk])).content.decode()
     assert "Cliente alterado" in html and "Ana Souza → Rita" in html
     assert "Cliente cadastrado" in html
+
+
+def test_search_screen_and_search_api_record_filters_and_counts(analista_client, cliente):
+    response = analista_client.get(reverse("clientes:search"), {"q": "maria", "page": 1})
+    analista_client.get("/api/v1/clients/search", {"nome": "maria", "uf": "SP"})
+    analista_client.get("/api/v1/clients/search", {"nome": "maria", "cursor": ""})
+    web, api, keyset = _events(Action.CLIENTE_SEARCH)
+    assert web.request_id == response[REQUEST_ID_HEADER]
+    assert (web.channel, web.details["filtros"], web.details["resultados"]) == (
+        "web",
+        {"q": "maria"},
+        1,
+    )
+    assert (api.channel, api.details["filtros"]) == ("api", {"nome": "maria", "uf": "SP"})
+    assert keyset.details["contagem_exata"] is False

@@ -18,8 +18,9 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clientes.br import format_cpf, mask_cpf
+from audit.services import audit_search
 from clientes.filters import ClienteFilterSet
+from clientes.masking import CpfUse, cpf_for
 from clientes.selectors import (
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX,
@@ -128,10 +129,9 @@ class ClienteSearchAPIView(APIView):
     )
     def get(self, request):
         params = request.query_params.copy()
-        show_full_cpf = request.user.has_perm("clientes.view_cpf_completo")
         try:
             if "cursor" in params:
-                return self._keyset(request, params, show_full_cpf)
+                return self._keyset(request, params)
             result = cliente_search_page(
                 user=request.user,
                 params=params,
@@ -140,6 +140,7 @@ class ClienteSearchAPIView(APIView):
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
+        audit_search(request=request, params=params, count=result.count, exact=result.count_exact)
         return Response(
             {
                 "count": result.count,
@@ -152,11 +153,11 @@ class ClienteSearchAPIView(APIView):
                 ),
                 "facets": result.facets,
                 "suggestions": result.suggestions,
-                "results": [_result(row, show_full_cpf) for row in result.rows],
+                "results": [_result(row) for row in result.rows],
             }
         )
 
-    def _keyset(self, request, params, show_full_cpf):
+    def _keyset(self, request, params):
         token = params.pop("cursor")[-1]
         params.setdefault("ordering", "id_cliente")
         after = None
@@ -180,9 +181,9 @@ class ClienteSearchAPIView(APIView):
             state = {"o": page.ordering, "k": page.next_key}
             query["cursor"] = signing.dumps(state, salt=CURSOR_SALT)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        return Response(
-            {"next": next_url, "results": [_result(row, show_full_cpf) for row in page.rows]}
-        )
+        # Keyset pages have no total: record what this page returned.
+        audit_search(request=request, params=params, count=len(page.rows), exact=False)
+        return Response({"next": next_url, "results": [_result(row) for row in page.rows]})
 
     @staticmethod
     def _page_url(request, page: int) -> str:
@@ -191,9 +192,10 @@ class ClienteSearchAPIView(APIView):
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def _result(row: dict, show_full_cpf: bool) -> dict:
+def _result(row: dict) -> dict:
     return {
         **row,
-        "cpf": format_cpf(row["cpf"]) if show_full_cpf else mask_cpf(row["cpf"]),
+        # Search results show masked CPFs to everyone (clientes.masking).
+        "cpf": cpf_for(None, row["cpf"], CpfUse.LIST),
         "data_nascimento": row["data_nascimento"].isoformat() if row["data_nascimento"] else None,
     }

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from audit.choices import Action
-from audit.services import audit_record
+from audit.services import audit_record, audit_search
 from clientes import services
 from clientes.api.errors import (
     ClientErrorResponseSerializer,
@@ -257,16 +257,9 @@ class ClienteListCreateView(generics.ListCreateAPIView):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        # Every search is recorded: the filters used and what came back.
-        audit_record(
-            action=Action.CLIENTE_SEARCH,
-            request=request,
-            details={
-                "filtros": dict(request.query_params.items()),
-                "resultados_na_pagina": len(response.data["results"]),
-                "mais_paginas": response.data["next"] is not None,
-            },
-        )
+        # Every search is recorded; this list has no total: what the page returned.
+        count = len(response.data["results"])
+        audit_search(request=request, params=request.query_params, count=count, exact=False)
         return response
 
     def create(self, request, *args, **kwargs):

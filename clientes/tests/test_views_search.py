@@ -48,10 +48,11 @@ def test_a_full_cpf_search_works_for_analysts_too(analista_client, clientes):
     assert "João da Silva Santos" in response.content.decode()
 
 
-def test_manager_sees_the_full_cpf(client, gerente, clientes):
+def test_results_mask_the_cpf_even_for_a_manager(client, gerente, clientes):
+    # Lists never show the full CPF (clientes.masking); the profile does, per role.
     client.force_login(gerente)
     html = client.get(URL, {"q": "joao"}).content.decode()
-    assert "529.982.247-25" in html
+    assert "***.982.247-**" in html and "529.982.247-25" not in html
 
 
 def test_htmx_typing_gets_only_the_results_partial(analista_client, clientes):
@@ -118,14 +119,15 @@ def test_hostile_text_is_escaped(analista_client, clientes):
 def test_the_page_costs_a_fixed_number_of_queries(
     analista_client, clientes, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    # 12 + the search's audit event (one INSERT)
+    with django_assert_max_num_queries(13):
         analista_client.get(URL, {"q": "maria"})
 
 
-def test_full_cpf_permission_is_checked_per_user(client, analista, clientes):
+def test_full_cpf_permission_does_not_unmask_lists(client, analista, clientes):
     analista.user_permissions.add(Permission.objects.get(codename="view_cpf_completo"))
     client.force_login(analista)
-    assert CPF_JOAO[:3] + "." in client.get(URL, {"q": "joao"}).content.decode()
+    assert CPF_JOAO[:3] + "." not in client.get(URL, {"q": "joao"}).content.decode()
 
 
 def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, clientes):

@@ -39,9 +39,10 @@ def test_requirement_parameter_names_work(analista_client, clientes):
     assert [r["nome_completo"] for r in data["results"]] == ["João da Silva Santos"]
 
 
-def test_manager_gets_full_cpf(client, gerente, clientes):
+def test_search_results_mask_the_cpf_even_for_a_manager(client, gerente, clientes):
     client.force_login(gerente)
-    assert client.get(URL, {"q": "joao"}).json()["results"][0]["cpf"] == "529.982.247-25"
+    # Lists never show the full CPF (clientes.masking); the profile does, per role.
+    assert client.get(URL, {"q": "joao"}).json()["results"][0]["cpf"] == "***.982.247-**"
 
 
 @pytest.mark.parametrize(
