@@ -25,6 +25,17 @@ class AuditConfig(AppConfig):
 
         for name, receiver in receivers.ACCOUNT_SIGNAL_RECEIVERS.items():
             getattr(account_signals, name).connect(receiver, dispatch_uid=uid + name)
+        from reports import signals as report_signals
+
+        report_signals.export_requested.connect(
+            receivers.on_export_requested, dispatch_uid=uid + "export_requested"
+        )
+        report_signals.export_finished.connect(
+            receivers.on_export_finished, dispatch_uid=uid + "export_finished"
+        )
+        report_signals.export_downloaded.connect(
+            receivers.on_export_downloaded, dispatch_uid=uid + "export_downloaded"
+        )
         if apps.is_installed("axes"):
             from axes.signals import user_locked_out
 

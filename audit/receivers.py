@@ -168,6 +168,38 @@ ACCOUNT_SIGNAL_RECEIVERS = {
 }
 
 
+# --- reports.signals: export request, completion, download -------------------
+# Sent inside the job's transaction (reports/services.py): no export without its event.
+
+_EXPORT_FINISHED = {"done": Action.EXPORT_COMPLETE, "failed": Action.EXPORT_FAIL}
+
+
+def _export_details(job) -> dict:
+    return {
+        "format": job.format,
+        "filtros": job.filters,
+        "campos": job.fields,
+        "status": job.status,
+        "linhas": job.row_count,
+    }
+
+
+def on_export_requested(sender, job, user, **kwargs):
+    details = _export_details(job)
+    audit_record(action=Action.EXPORT_REQUEST, actor=user, target=job, details=details)
+
+
+def on_export_finished(sender, job, user, **kwargs):
+    action = _EXPORT_FINISHED.get(job.status, Action.EXPORT_FAIL)
+    details = {**_export_details(job), "erro": job.error[:500] if job.error else ""}
+    audit_record(action=action, actor=user, target=job, details=details)
+
+
+def on_export_downloaded(sender, job, user, **kwargs):
+    details = _export_details(job)
+    audit_record(action=Action.EXPORT_DOWNLOAD, actor=user, target=job, details=details)
+
+
 # --- Celery: carry the request id into tasks --------------------------------
 
 _task_tokens: dict[str, object] = {}

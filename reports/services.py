@@ -151,7 +151,7 @@ def export_request(
         )
         job.full_clean()
         job.save()
-        transaction.on_commit(lambda: export_requested.send(ExportJob, job=job, user=user))
+        export_requested.send(ExportJob, job=job, user=user)
         if not inline:
             transaction.on_commit(lambda: _enqueue(job.pk))
     return ExportRequest(job=job, inline=inline)
@@ -280,7 +280,7 @@ def _fail_locked(job: ExportJob, message: str) -> None:
     job.error = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
-    transaction.on_commit(lambda: export_finished.send(ExportJob, job=job, user=job.owner))
+    export_finished.send(ExportJob, job=job, user=job.owner)
 
 
 def _fail(job_id, message: str) -> None:
@@ -364,7 +364,7 @@ def _finish(job_id, part: Path, written: int) -> ExportJob:
                 "file", "size", "row_count", "status", "progress", "finished_at", "expires_at"
             ]
         )  # fmt: skip
-        transaction.on_commit(lambda: export_finished.send(ExportJob, job=job, user=job.owner))
+        export_finished.send(ExportJob, job=job, user=job.owner)
     live.forget(job.pk)
     return job
 
@@ -427,7 +427,7 @@ def export_cancel(*, user, job: ExportJob) -> ExportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
         transaction.on_commit(lambda: live.request_cancel(job.pk))
-        transaction.on_commit(lambda: export_finished.send(ExportJob, job=job, user=user))
+        export_finished.send(ExportJob, job=job, user=user)
     return job
 
 

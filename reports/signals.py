@@ -1,6 +1,7 @@
 """Export events other apps listen to (the audit log records them).
 
-Sent after the change is committed; receivers get ``job`` and ``user``.
+Sent inside the job's transaction, so a receiver's failure (the audit event
+cannot be written) rolls the change back; receivers get ``job`` and ``user``.
 """
 
 from django.dispatch import Signal
