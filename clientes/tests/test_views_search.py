@@ -145,3 +145,15 @@ def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, clientes)
 def test_result_rows_link_to_the_profile(analista_client, clientes):
     html = analista_client.get(URL, {"q": "joao"}).content.decode()
     assert f'href="{reverse("clientes:detail", args=[clientes["joao"].id_cliente])}"' in html
+
+
+def test_new_client_link_only_for_who_may_create(analista_client, client, django_user_model):
+    new_url = reverse("clientes:create")
+    assert f'href="{new_url}"' in analista_client.get(URL).content.decode()
+
+    viewer = django_user_model.objects.create_user(email="leitor@teste.com.br", password="x" * 12)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_cliente"))
+    client.force_login(viewer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert f'href="{new_url}"' not in response.content.decode()
