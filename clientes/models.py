@@ -5,6 +5,7 @@ number as digits) and formatted only for display, by ``clientes.br``.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
@@ -216,3 +217,66 @@ class Telefone(models.Model):
 
     def __str__(self):
         return format_phone(self.numero)
+
+
+class MissedInvalidation(models.Model):
+    """A cache invalidation Redis never received (it was unreachable after a commit).
+
+    Kept in PostgreSQL because Redis was down: when Redis is back, the cache
+    epoch is bumped so nothing that missed an invalidation is served.
+    """
+
+    created_at = models.DateTimeField(_("registrado em"), default=timezone.now)
+    cliente_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    everything = models.BooleanField(_("todos os clientes"), default=False)
+
+    class Meta:
+        verbose_name = _("invalidação de cache perdida")
+        verbose_name_plural = _("invalidações de cache perdidas")
+
+    def __str__(self):
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def latest_id(cls) -> int:
+        return cls.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+class ConsistencyCheck(models.Model):
+    """One reconciliation run: how many cached clients matched PostgreSQL.
+
+    A run below the consistency target is an alert shown to administrators on
+    their dashboard until one of them acknowledges it.
+    """
+
+    ran_at = models.DateTimeField(_("executada em"), default=timezone.now, db_index=True)
+    checked = models.PositiveIntegerField(_("verificados"), default=0)
+    stale = models.PositiveIntegerField(_("divergentes"), default=0)
+    repaired = models.PositiveIntegerField(_("corrigidos"), default=0)
+    ratio = models.FloatField(_("consistência"), default=1.0)
+    duration_ms = models.PositiveIntegerField(_("duração (ms)"), default=0)
+    alert = models.BooleanField(_("alerta"), default=False)
+    acknowledged_at = models.DateTimeField(_("reconhecido em"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reconhecido por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("verificação de consistência do cache")
+        verbose_name_plural = _("verificações de consistência do cache")
+        ordering = ["-ran_at"]
+        indexes = [
+            models.Index(
+                fields=["ran_at"],
+                condition=Q(alert=True, acknowledged_at__isnull=True),
+                name="clientes_cache_open_alerts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M} {self.ratio:.4%}"

@@ -7,11 +7,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientes import search
+from clientes.cache import profiles
 from clientes.filters import ClienteFilterSet, is_narrowing, normalize_params
 from clientes.models import Cliente, Endereco, Telefone
 
@@ -258,15 +259,37 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     return KeysetPage(rows=rows, next_key=next_key, ordering=ordering)
 
 
-def cliente_get(*, user, id_cliente: int) -> Cliente:
-    """Return one client with addresses and phones, or raise Http404."""
-    queryset = Cliente.objects.select_related("created_by", "updated_by").prefetch_related(
+def profile_queryset() -> QuerySet[Cliente]:
+    """Return clients with everything a profile shows (addresses, phones, audit users)."""
+    return Cliente.objects.select_related("created_by", "updated_by").prefetch_related(
         Prefetch("enderecos", queryset=Endereco.objects.order_by("-principal", "id")),
         Prefetch("telefones", queryset=Telefone.objects.order_by("-principal", "id")),
     )
-    return get_object_or_404(queryset, pk=id_cliente)
+
+
+def _load_profile(id_cliente: int) -> Cliente | None:
+    return profile_queryset().filter(pk=id_cliente).first()
+
+
+def _find_id_by_cpf(cpf: str) -> int | None:
+    return Cliente.objects.filter(cpf=cpf).values_list("id_cliente", flat=True).first()
+
+
+def cliente_get(*, user, id_cliente: int) -> Cliente:
+    """Return one client with addresses and phones, or raise Http404.
+
+    Served from the Redis cache when possible (kept in sync after every commit).
+    """
+    cliente = profiles.get_by_id(id_cliente, load=_load_profile)
+    if cliente is None:
+        raise Http404("No Cliente matches the given query.")
+    return cliente
 
 
 def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
-    """Return the client with this CPF (11 digits, already normalised), or None."""
-    return Cliente.objects.filter(cpf=cpf).first()
+    """Return the client with this CPF (11 digits, already normalised), or None.
+
+    The client comes with addresses and phones; a cached answer (found or not
+    found) runs no SQL.
+    """
+    return profiles.get_by_cpf(cpf, find_id=_find_id_by_cpf, load=_load_profile)

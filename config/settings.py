@@ -125,6 +125,23 @@ CACHES = {
     }
 }
 
+# Client cache (clientes.cache): every key has a TTL, in seconds.
+CLIENTES_CACHE = {
+    "PROFILE_TTL": env.int("CACHE_PROFILE_TTL", default=3600),
+    # Short-lived "CPF not found" answers, so a missing CPF cannot hammer PostgreSQL.
+    "NOT_FOUND_TTL": env.int("CACHE_NOT_FOUND_TTL", default=30),
+    "SEARCH_TTL": env.int("CACHE_SEARCH_TTL", default=300),
+    # Invalidation tokens must outlive any read that started before the write.
+    "TOKEN_TTL": env.int("CACHE_TOKEN_TTL", default=24 * 3600),
+    "GENERATION_TTL": env.int("CACHE_GENERATION_TTL", default=30 * 24 * 3600),
+    # After a Redis error, go straight to PostgreSQL for this long before retrying.
+    "RETRY_SECONDS": env.float("CACHE_RETRY_SECONDS", default=1.0),
+    # How long a request waits for another one recomputing the same hot entry.
+    "LOCK_WAIT_SECONDS": env.float("CACHE_LOCK_WAIT_SECONDS", default=2.0),
+    "RECONCILE_MINUTES": env.int("CACHE_RECONCILE_MINUTES", default=5),
+    "CONSISTENCY_TARGET": env.float("CACHE_CONSISTENCY_TARGET", default=0.999),
+}
+
 # --- Celery ----------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

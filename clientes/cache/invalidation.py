@@ -1,0 +1,87 @@
+"""Invalidate cached clients after a write commits (and never on rollback).
+
+Model signals cover every write made through ``save()``/``delete()`` (services,
+the admin, the API, cascades). Writes that bypass signals — ``queryset.update``,
+``bulk_create``, COPY — must call ``invalidate_on_commit`` themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+
+from clientes.cache import metrics, store
+from clientes.cache.profiles import cpf_key, cpf_token_key, id_token_key, profile_key
+
+logger = logging.getLogger("clientes.cache")
+
+
+def invalidate(*, ids: Iterable[int] = (), cpfs: Iterable[str] = ()) -> None:
+    """Drop the cached profiles of these clients now and bump the search generation.
+
+    Replacing the clients' invalidation tokens is what stops a reader that read
+    the old rows from storing them afterwards (see ``store``). If Redis cannot be
+    reached the miss is recorded in PostgreSQL and the epoch bumped on recovery.
+    """
+    ids, cpfs = set(ids), {c for c in cpfs if c}
+    token_ttl = store.conf("TOKEN_TTL")
+    try:
+        with store.redis("invalidation") as conn, conn.pipeline(transaction=True) as pipe:
+            for id_cliente in ids:
+                pipe.set(id_token_key(id_cliente), store.new_token(), ex=token_ttl)
+                pipe.delete(profile_key(id_cliente))
+            for cpf in cpfs:
+                pipe.set(cpf_token_key(cpf), store.new_token(), ex=token_ttl)
+                pipe.delete(cpf_key(cpf))
+            pipe.set(
+                store.generation_key(store.SEARCH),
+                store.new_token(),
+                ex=store.conf("GENERATION_TTL"),
+            )
+            pipe.execute()
+    except store.CacheUnavailable:
+        store.record_missed_invalidation(ids=ids)
+        return
+    metrics.incr("invalidation")
+
+
+def invalidate_all() -> None:
+    """Make every cached profile, CPF answer and search invalid (bulk loads)."""
+    ttl = store.conf("GENERATION_TTL")
+    try:
+        with store.redis("invalidation") as conn, conn.pipeline(transaction=True) as pipe:
+            for name in (store.PROFILES, store.SEARCH):
+                pipe.set(store.generation_key(name), store.new_token(), ex=ttl)
+            pipe.execute()
+    except store.CacheUnavailable:
+        store.record_missed_invalidation(everything=True)
+        return
+    metrics.incr("invalidation")
+
+
+def invalidate_on_commit(
+    *, ids: Iterable[int] = (), cpfs: Iterable[str] = (), everything=False, using=None
+) -> None:
+    """Schedule an invalidation for when the current transaction commits.
+
+    Outside a transaction it runs at once; in a transaction that rolls back
+    (or a savepoint that does) it never runs.
+    """
+    callback = invalidate_all if everything else partial(invalidate, ids=list(ids), cpfs=list(cpfs))
+    transaction.on_commit(callback, using=using, robust=True)
+
+
+def invalidate_profiles_on_commit(*, using=None) -> None:
+    """Schedule a bump of the profiles generation (data every profile shows changed)."""
+    transaction.on_commit(partial(_bump, store.PROFILES), using=using, robust=True)
+
+
+def _bump(name: str) -> None:
+    try:
+        with store.redis("invalidation") as conn:
+            conn.set(store.generation_key(name), store.new_token(), ex=store.conf("GENERATION_TTL"))
+    except store.CacheUnavailable:
+        store.record_missed_invalidation(everything=True)

@@ -1,0 +1,311 @@
+"""Redis access for the client cache: keys, generations, guarded writes, locks.
+
+How the cache stays consistent with PostgreSQL (the source of truth):
+
+* Every entry is stamped with the *generations* it was computed under
+  (``epoch`` plus ``profiles`` or ``search``). A generation is a random token
+  in Redis; bumping it (a new token) makes every entry stamped with the old one
+  invalid on read. Reads fetch the generations and the entry in one MGET.
+* Writes invalidate after commit (``transaction.on_commit``): they replace the
+  per-client *invalidation tokens* (``inv:id:<id>``, ``inv:cpf:<cpf>``), delete
+  the entries, and bump the ``search`` generation.
+* Stale-set race: a reader reads the generations and tokens **before** its
+  database read and stores its result with a Lua script that writes only if
+  they are all unchanged. A write that committed (and invalidated) while the
+  reader was reading the old row changed a token, so the old row is refused.
+* Redis down: any Redis error sends this process straight to PostgreSQL for
+  ``RETRY_SECONDS``, with a warning. An invalidation that could not be sent is
+  recorded in PostgreSQL (``MissedInvalidation``). Redis keeps ``ack``, the
+  highest missed-invalidation id already dealt with; whenever a process gets
+  Redis back after an error (and at every reconciliation run) it compares the
+  two and, if PostgreSQL has newer misses, bumps the ``epoch``: every entry
+  written before is dropped, so nothing that missed an invalidation is served.
+  A restarted, empty Redis gets a fresh random epoch, so an old reader's
+  guarded write also fails. (A process that never saw Redis fail while another
+  one missed an invalidation could serve a stale entry until the writer's
+  process reconnects or the next reconciliation run: one partition case that
+  only reconciliation closes.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import secrets
+import threading
+import time
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from django.conf import settings
+from django_redis import get_redis_connection
+from redis.exceptions import RedisError
+
+from clientes.cache import metrics
+
+logger = logging.getLogger("clientes.cache")
+
+# Bump when the payload layout changes: a deploy never reads the old format.
+FORMAT_VERSION = 1
+
+EPOCH, PROFILES, SEARCH = "epoch", "profiles", "search"
+
+_GUARDED_SET = """
+local guards = tonumber(ARGV[1])
+for i = 1, guards do
+  local current = redis.call('GET', KEYS[i])
+  if not current then current = '' end
+  if current ~= ARGV[i + 1] then return 0 end
+end
+local arg = guards + 2
+for i = guards + 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[arg], 'PX', ARGV[arg + 1])
+  arg = arg + 2
+end
+return 1
+"""
+
+_RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class CacheUnavailable(Exception):
+    """Redis could not be used; the caller answers from PostgreSQL."""
+
+
+def conf(name: str):
+    return settings.CLIENTES_CACHE[name]
+
+
+_fingerprint: str | None = None
+
+
+def _model_fingerprint() -> str:
+    """Hash of the cached models' columns: adding a field changes every key."""
+    global _fingerprint
+    if _fingerprint is None:
+        from clientes.models import Cliente, Endereco, Telefone
+
+        models = (Cliente, Endereco, Telefone)
+        columns = [f.attname for model in models for f in model._meta.concrete_fields]
+        _fingerprint = hashlib.blake2b("|".join(columns).encode(), digest_size=4).hexdigest()
+    return _fingerprint
+
+
+def key(*parts) -> str:
+    """Return the full Redis key for ``parts`` under the versioned prefix."""
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    return ":".join([prefix, f"cl{FORMAT_VERSION}.{_model_fingerprint()}", *map(str, parts)])
+
+
+def generation_key(name: str) -> str:
+    return key("gen", name)
+
+
+def new_token() -> bytes:
+    return secrets.token_hex(8).encode()
+
+
+# --- Availability (per process) ---------------------------------------------
+
+
+class _State:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self.needs_recovery = True  # a new process checks for missed invalidations once
+        self.degraded_reads = 0
+        self.last_warning = 0.0
+
+
+_state = _State()
+
+
+def reset_state() -> None:
+    """Forget this process's view of Redis (tests point the cache elsewhere)."""
+    global _state
+    _state = _State()
+
+
+def is_degraded() -> bool:
+    """Return True while this process is answering from PostgreSQL only."""
+    return _state.down_until > time.monotonic()
+
+
+def _mark_down(exc: Exception, operation: str) -> None:
+    metrics.incr("redis_error")
+    with _state.lock:
+        was_up = _state.down_until <= time.monotonic()
+        _state.down_until = time.monotonic() + conf("RETRY_SECONDS")
+        _state.needs_recovery = True
+    if was_up:
+        logger.warning(
+            "Redis unavailable during %s (%s): answering from PostgreSQL for %.1f s",
+            operation,
+            type(exc).__name__,
+            conf("RETRY_SECONDS"),
+        )
+
+
+def note_degraded_read(kind: str) -> None:
+    """Count a read served by PostgreSQL because Redis failed; warn at most every 10 s."""
+    metrics.incr("degraded_read")
+    now = time.monotonic()
+    with _state.lock:
+        _state.degraded_reads += 1
+        if now - _state.last_warning < 10:
+            return
+        _state.last_warning, count, _state.degraded_reads = now, _state.degraded_reads, 0
+    logger.warning("cache degraded: %d %s read(s) served from PostgreSQL", count, kind)
+
+
+def _connection():
+    if _state.down_until > time.monotonic():
+        raise CacheUnavailable("Redis marked down")
+    conn = get_redis_connection("default")
+    if _state.needs_recovery:
+        _recover(conn)
+    return conn
+
+
+@contextmanager
+def redis(operation: str):
+    """Yield a Redis connection; timing it, and turning errors into CacheUnavailable."""
+    started = time.perf_counter()
+    try:
+        yield _connection()
+    except RedisError as exc:
+        _mark_down(exc, operation)
+        raise CacheUnavailable(operation) from exc
+    finally:
+        metrics.observe_redis_latency((time.perf_counter() - started) * 1000)
+
+
+# --- Missed invalidations and the epoch ---------------------------------------
+
+
+def _recover(conn) -> None:
+    """Bump the epoch if PostgreSQL recorded invalidations Redis never received."""
+    from clientes.models import MissedInvalidation
+
+    latest = MissedInvalidation.latest_id()
+    ack_key = key("ack")
+    acked = int(conn.get(ack_key) or 0)
+    if latest > acked:
+        ttl = conf("GENERATION_TTL")
+        with conn.pipeline(transaction=True) as pipe:
+            pipe.set(generation_key(EPOCH), new_token(), ex=ttl)
+            pipe.set(ack_key, latest, ex=ttl)
+            pipe.execute()
+        metrics.incr("epoch_bump")
+        logger.warning(
+            "cache epoch bumped: %d invalidation(s) were missed while Redis was unreachable",
+            latest - acked,
+        )
+    elif not acked:
+        conn.set(ack_key, latest, ex=conf("GENERATION_TTL"), nx=True)
+    with _state.lock:
+        _state.needs_recovery = False
+
+
+def check_missed_invalidations() -> None:
+    """Run the recovery check now (reconciliation does, every run)."""
+    with _state.lock:
+        _state.needs_recovery = True
+    with redis("recovery check"):
+        pass
+
+
+def record_missed_invalidation(*, ids: Sequence[int] = (), everything: bool = False) -> None:
+    """Remember in PostgreSQL that Redis did not receive an invalidation."""
+    from clientes.models import MissedInvalidation
+
+    metrics.incr("invalidation_missed")
+    MissedInvalidation.objects.create(cliente_ids=sorted(set(ids))[:1000], everything=everything)
+    logger.warning(
+        "cache invalidation missed for %s: recorded, the epoch is bumped when Redis is back",
+        "every client" if everything else f"{len(set(ids))} client(s)",
+    )
+
+
+# --- Generations, reads and guarded writes -------------------------------------
+
+
+def read_with_generations(conn, generations: Sequence[str], keys: Sequence[str]):
+    """Return ({generation: token}, [values of keys]) in one round trip.
+
+    Missing generations (a new or restarted Redis) get a fresh random token.
+    """
+    gen_keys = [generation_key(name) for name in generations]
+    values = conn.mget([*gen_keys, *keys])
+    tokens = values[: len(gen_keys)]
+    if any(token is None for token in tokens):
+        ttl = conf("GENERATION_TTL")
+        with conn.pipeline(transaction=False) as pipe:
+            for gen_key, token in zip(gen_keys, tokens, strict=True):
+                if token is None:
+                    pipe.set(gen_key, new_token(), ex=ttl, nx=True)
+            pipe.mget(gen_keys)
+            tokens = pipe.execute()[-1]
+    return dict(zip(generations, tokens, strict=True)), values[len(gen_keys) :]
+
+
+def guarded_set(conn, guards: dict[str, bytes | None], entries: Sequence[tuple[str, bytes, int]]):
+    """Write ``entries`` (key, value, ttl seconds) only if every guard key is unchanged.
+
+    Returns True when written. A guard value of None means "the key did not exist".
+    """
+    guard_keys = list(guards)
+    argv = [len(guard_keys), *[(guards[k] or b"") for k in guard_keys]]
+    for _key, value, ttl in entries:
+        argv += [value, max(1, int(ttl * 1000))]
+    run = _script(conn, "guarded_set")
+    written = bool(run(keys=[*guard_keys, *[e[0] for e in entries]], args=argv))
+    if not written:
+        metrics.incr("stale_set_refused")
+    return written
+
+
+def try_lock(conn, name: str, seconds: float) -> bytes | None:
+    """Take a short lock (dogpile protection); return its token, or None if held."""
+    token = new_token()
+    if conn.set(key("lock", name), token, nx=True, px=int(seconds * 1000)):
+        return token
+    return None
+
+
+def release_lock(conn, name: str, token: bytes) -> None:
+    _script(conn, "release_lock")(keys=[key("lock", name)], args=[token])
+
+
+_SCRIPTS = {"guarded_set": _GUARDED_SET, "release_lock": _RELEASE_LOCK}
+_registered: dict = {}
+
+
+def _script(conn, name: str):
+    """Return a callable running the named Lua script on ``conn`` (EVALSHA, loading once)."""
+    script = _registered.get(name)
+    if script is None:
+        script = _registered[name] = conn.register_script(_SCRIPTS[name])
+    return lambda keys, args: script(keys=keys, args=args, client=conn)
+
+
+def jittered(ttl: float) -> float:
+    """Spread expiries by ±10% so entries written together do not expire together."""
+    return ttl * (0.9 + 0.2 * secrets.randbelow(1000) / 1000)
+
+
+def pack(stamp: tuple, soft_deadline: float, value) -> bytes:
+    """Serialise an entry: the generations it was computed under, its refresh time, value.
+
+    Values are tuples of plain field values (never model instances or querysets),
+    pickled with the highest protocol: compact and fast; Redis is trusted storage.
+    """
+    return pickle.dumps((stamp, soft_deadline, value), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(raw: bytes):
+    return pickle.loads(raw)  # noqa: S301 - our own entries in our own Redis
