@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ClientesConfig(AppConfig):
@@ -7,5 +8,9 @@ class ClientesConfig(AppConfig):
 
     def ready(self):
         from clientes.cache import signals
+        from clientes.cache.schedule import ensure_reconcile_schedule
 
         signals.connect()
+        post_migrate.connect(
+            ensure_reconcile_schedule, sender=self, dispatch_uid="clientes.reconcile_schedule"
+        )

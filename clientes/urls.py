@@ -1,6 +1,7 @@
 from django.urls import path
 
 from clientes import views
+from clientes.cache.views import cache_alert_acknowledge
 from clientes.views_search import ClienteSearchView
 
 app_name = "clientes"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("<int:id_cliente>/inativar/", views.ClienteDeactivateView.as_view(), name="deactivate"),
     path("<int:id_cliente>/reativar/", views.ClienteReactivateView.as_view(), name="reactivate"),
     path("<int:id_cliente>/excluir/", views.ClienteDeleteView.as_view(), name="delete"),
+    path("cache/alerta/reconhecer/", cache_alert_acknowledge, name="cache_alert_ack"),
 ]

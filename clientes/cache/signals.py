@@ -10,10 +10,18 @@ from clientes.models import Cliente, Endereco, Telefone
 _PROFILE_USER_FIELDS = ("email", "nome")
 
 
+def _cliente_before_save(sender, instance, update_fields=None, **kwargs):
+    # A CPF change must also drop the pointer of the old CPF: read it now.
+    instance._cpf_before = None
+    if instance.pk is not None and (update_fields is None or "cpf" in update_fields):
+        instance._cpf_before = (
+            sender._default_manager.filter(pk=instance.pk).values_list("cpf", flat=True).first()
+        )
+
+
 def _cliente_changed(sender, instance, using, **kwargs):
-    # The pointer of a CPF the client no longer has is caught on read (its
-    # profile's CPF differs), so only the current CPF needs invalidating.
-    invalidate_on_commit(ids=[instance.pk], cpfs=[instance.cpf], using=using)
+    cpfs = {instance.cpf, getattr(instance, "_cpf_before", None)} - {None}
+    invalidate_on_commit(ids=[instance.pk], cpfs=cpfs, using=using)
 
 
 def _relation_changed(sender, instance, using, **kwargs):
@@ -48,6 +56,7 @@ def connect() -> None:
                             (Telefone, _relation_changed)):  # fmt: skip
         post_save.connect(receiver, sender=model, dispatch_uid=f"cache-{model.__name__}-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"cache-{model.__name__}-delete")
+    pre_save.connect(_cliente_before_save, sender=Cliente, dispatch_uid="cache-Cliente-pre-save")
     user_model = get_user_model()
     pre_save.connect(_user_before_save, sender=user_model, dispatch_uid="cache-user-pre-save")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="cache-user-save")

@@ -6,36 +6,11 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-RECONCILE_TASK = "clientes.tasks.cache_reconcile"
-
-
-def schedule_reconciliation(apps, schema_editor):
-    """Create the periodic reconciliation once; later edits in the admin are kept."""
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(task=RECONCILE_TASK).exists():
-        return
-    every = settings.CLIENTES_CACHE["RECONCILE_MINUTES"]
-    interval, _ = IntervalSchedule.objects.get_or_create(every=every, period="minutes")
-    PeriodicTask.objects.create(
-        name="Reconciliação do cache de clientes",
-        task=RECONCILE_TASK,
-        interval=interval,
-        description="Compara o cache Redis com o PostgreSQL e corrige divergências.",
-    )
-
-
-def unschedule_reconciliation(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        task=RECONCILE_TASK
-    ).delete()
-
 
 class Migration(migrations.Migration):
     dependencies = [
         ("clientes", "0003_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
     operations = [
@@ -125,5 +100,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(schedule_reconciliation, unschedule_reconciliation),
     ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from clientes.cache import invalidate_on_commit
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.seed.generator import (
     CLIENTE_COLUMNS,
@@ -54,6 +55,7 @@ def reset_clients() -> None:
     """Delete every client, address and phone (demo and benchmark databases only)."""
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    invalidate_on_commit(everything=True)  # COPY and TRUNCATE bypass the model signals
 
 
 def load_clients(count: int, seed: int, progress=None) -> LoadReport:
@@ -64,6 +66,7 @@ def load_clients(count: int, seed: int, progress=None) -> LoadReport:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL synchronous_commit = off")
+        invalidate_on_commit(everything=True)  # COPY bypasses the model signals
         empty = not Cliente.objects.exists()
         dropped = _secondary_indexes(cursor) if empty else []
         for name, _definition in dropped:
