@@ -42,7 +42,7 @@ def _rewrite(entry_key, change):
 
 def _renamed(value):
     row, *rest = value
-    return (row[:2] + ("Nome Divergente",) + row[3:], *rest)
+    return ((*row[:2], "Nome Divergente", *row[3:]), *rest)
 
 
 def _drift(clientes):
