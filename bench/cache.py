@@ -1,0 +1,316 @@
+"""Benchmark of the client cache on the 1M-client database, over HTTP.
+
+Usage: python -m bench.cache [--seconds 60] [--skip-consistency]
+
+1. Cached CPF lookup over HTTP (target p95 <= 5 ms) and its uncached first hit.
+2. Cached repeat search over HTTP (target p95 <= 10 ms) and the uncached one.
+3. Consistency run: 8 writers (ORM saves in this process, so the real signals
+   and after-commit invalidation run) and 32 HTTP readers for 60 s; a read is
+   stale when it returns a version older than the last write that had
+   *returned* (committed and invalidated) before the read was sent.
+
+Runs gunicorn (config/gunicorn.conf.py, 2 workers) with bench.settings, which
+adds bench-only JSON routes over the real selectors (bench/urls.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlencode
+
+from bench.common import ROOT, git_commit, print_table, summarize
+from bench.seed import ensure_bench_database
+from devstack.embedded import free_port
+from devstack.services import data_services
+
+HOT_CLIENTS = 400
+WRITERS, READERS = 8, 32
+SEARCHES = [
+    {"uf": "SP", "status": "ativo"},
+    {"cidade": "Curitiba"},
+    {"idade_min": "30", "idade_max": "40", "uf": "RJ"},
+    {"nome": "maria souza"},
+    {"status": "inativo", "uf": "BA"},
+]
+
+
+def _load() -> str:
+    return open("/proc/loadavg").read().split()[0]
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DEBUG", "true")
+    # The server checks our session's auth hash: it must share the secret key.
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(64)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+
+
+def _session_cookie() -> str:
+    """Return a session cookie of an Analista created in the bench database."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from accounts.roles import ANALISTA, sync_roles
+
+    sync_roles()
+    user, _ = User.objects.get_or_create(email="bench-cache@example.com")
+    user.groups.add(Group.objects.get(name=ANALISTA))
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"sessionid={session.session_key}"
+
+
+class Server:
+    def __init__(self, database_url: str):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "false",
+            "HTTPS_ONLY": "false",
+            "STATIC_MANIFEST": "false",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": "2",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.log = open(ROOT / ".data" / "bench-cache-gunicorn.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
+             "--access-logfile", "/dev/null", "config.wsgi"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                conn.request("GET", "/health/")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start; see .data/bench-cache-gunicorn.log")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(15)
+        self.log.close()
+
+
+class Client:
+    """One keep-alive HTTP connection with the bench session."""
+
+    def __init__(self, port: int, cookie: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+
+    def get(self, path: str) -> tuple[int, bytes, float]:
+        started = time.perf_counter()
+        self.conn.request("GET", path, headers=self.headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        return response.status, body, (time.perf_counter() - started) * 1000
+
+
+def _timed(client, paths) -> list[float]:
+    timings = []
+    for path in paths:
+        status, body, ms = client.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} -> {status}: {body[:200]!r}")
+        timings.append(ms)
+    return timings
+
+
+def bench_lookups(server: Server, cookie: str) -> None:
+    from django_redis import get_redis_connection
+
+    from clientes.models import Cliente
+
+    get_redis_connection("default").flushdb()
+    cpfs = list(Cliente.objects.order_by("?").values_list("cpf", flat=True)[:500])
+    client = Client(server.port, cookie)
+    _timed(client, ["/health/"] * 50)  # warm the connection and the workers
+    cold = _timed(client, [f"/bench/cpf/{cpf}/" for cpf in cpfs])
+    warm = _timed(client, [f"/bench/cpf/{random.choice(cpfs)}/" for _ in range(3000)])
+    rows = []
+    for label, values, target in (
+        ("CPF lookup, first (PostgreSQL + store)", cold, None),
+        ("CPF lookup, cached", warm, 5.0),
+    ):
+        s = summarize(values)
+        ratio = f"{s['p95'] / target:.2f}" if target else "—"
+        rows.append([label, s["n"], s["p50"], s["p95"], s["p99"], target or "—", ratio])
+    searches = ["/bench/busca/?" + urlencode(params) for params in SEARCHES]
+    cold_search = _timed(client, searches)
+    warm_search = _timed(client, [random.choice(searches) for _ in range(1000)])
+    for label, values, target in (
+        ("search page, first (PostgreSQL + store)", cold_search, None),
+        ("search page, cached repeat", warm_search, 10.0),
+    ):
+        s = summarize(values)
+        ratio = f"{s['p95'] / target:.2f}" if target else "—"
+        rows.append([label, s["n"], s["p50"], s["p95"], s["p99"], target or "—", ratio])
+    print_table(
+        f"Cache over HTTP, 1 client, keep-alive (commit {git_commit()}, load {_load()})",
+        ["request", "n", "p50 ms", "p95 ms", "p99 ms", "target p95 ms", "ratio to target"],
+        rows,
+    )
+    throughput(server, cookie, cpfs)
+
+
+def throughput(server: Server, cookie: str, cpfs: list[str], threads=8, seconds=10) -> None:
+    timings, stop = [], time.monotonic() + seconds
+
+    def worker():
+        client, mine = Client(server.port, cookie), []
+        while time.monotonic() < stop:
+            mine.append(client.get(f"/bench/cpf/{random.choice(cpfs)}/")[2])
+        timings.extend(mine)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    s = summarize(timings)
+    print_table(
+        f"Cached CPF lookups, {threads} concurrent clients for {seconds} s "
+        f"(commit {git_commit()}, load {_load()})",
+        ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+        [[s["n"], s["n"] / seconds, s["p50"], s["p95"], s["p99"]]],
+    )
+
+
+_VERSION = re.compile(rb"w(\d+)")
+
+
+def consistency(server: Server, cookie: str, seconds: int) -> None:
+    from django.db import connection, transaction
+
+    from clientes.cache.reconcile import reconcile
+    from clientes.models import Cliente, Endereco
+
+    clientes = Cliente.objects.order_by("id_cliente")
+    hot = list(clientes.values_list("id_cliente", "cpf")[:HOT_CLIENTS])
+    for id_cliente, _cpf in hot:  # version 0 everywhere, through the real signals
+        cliente = Cliente.objects.get(pk=id_cliente)
+        cliente.nome_completo = f"Bench {id_cliente} w0"
+        cliente.save()
+        for endereco in Endereco.objects.filter(cliente_id=id_cliente):
+            endereco.cidade = "Cidade w0"
+            endereco.save()
+    committed = {id_cliente: 0 for id_cliente, _ in hot}
+    stop = time.monotonic() + seconds
+    counts = {"writes": 0, "reads": 0, "stale": 0, "errors": 0}
+    lock = threading.Lock()
+
+    def writer(index):
+        mine = [h for i, h in enumerate(hot) if i % WRITERS == index]
+        try:
+            while time.monotonic() < stop:
+                id_cliente, _cpf = random.choice(mine)
+                version = committed[id_cliente] + 1
+                with transaction.atomic():
+                    cliente = Cliente.objects.select_for_update().get(pk=id_cliente)
+                    cliente.nome_completo = f"Bench {id_cliente} w{version}"
+                    cliente.versao += 1
+                    cliente.save()
+                    if version % 2 == 0:  # every other write also changes the address
+                        for endereco in Endereco.objects.filter(cliente_id=id_cliente):
+                            endereco.cidade = f"Cidade w{version}"
+                            endereco.save()
+                # Returned: committed and invalidated. Reads sent from now on must see it.
+                committed[id_cliente] = version
+                with lock:
+                    counts["writes"] += 1
+        finally:
+            connection.close()
+
+    def reader():
+        client = Client(server.port, cookie)
+        reads = stale = errors = 0
+        while time.monotonic() < stop:
+            id_cliente, cpf = random.choice(hot)
+            expected = committed[id_cliente]
+            path = f"/bench/cpf/{cpf}/" if reads % 2 else f"/bench/cliente/{id_cliente}/"
+            try:
+                status, body, _ms = client.get(path)
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                client = Client(server.port, cookie)
+                continue
+            if status != 200:
+                errors += 1
+                continue
+            nome, _, rest = body.partition(b'"versao"')
+            name_version = int(_VERSION.findall(nome)[-1])
+            city_versions = [int(v) for v in _VERSION.findall(rest)]
+            # The address changes on even versions only: it may lag by one.
+            if name_version < expected or any(v < expected - 1 for v in city_versions):
+                stale += 1
+            reads += 1
+        with lock:
+            counts["reads"] += reads
+            counts["stale"] += stale
+            counts["errors"] += errors
+
+    load_before = _load()
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
+    threads += [threading.Thread(target=reader) for _ in range(READERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    report = reconcile()
+    share = counts["stale"] / counts["reads"] if counts["reads"] else float("nan")
+    print_table(
+        f"Consistency: {WRITERS} writers, {READERS} HTTP readers, {seconds} s, "
+        f"{HOT_CLIENTS} hot clients (commit {git_commit()}, load {load_before} -> {_load()})",
+        ["writes", "reads", "stale reads after commit", "stale share", "consistency",
+         "errors", "reconcile: checked / stale"],
+        [[counts["writes"], counts["reads"], counts["stale"], f"{share:.4%}",
+          f"{1 - share:.4%}", counts["errors"], f"{report.checked} / {report.stale}"]],
+    )  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--skip-consistency", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DEBUG", "true")
+    with data_services():
+        url = ensure_bench_database()
+        _setup_django(url)
+        cookie = _session_cookie()
+        server = Server(url)
+        try:
+            bench_lookups(server, cookie)
+            if not args.skip_consistency:
+                consistency(server, cookie, args.seconds)
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
