@@ -71,9 +71,15 @@ def test_missing_id_raises_404(db):
         cliente_get(user=None, id_cliente=999_999)
 
 
-def test_entries_are_compact_tuples_with_a_ttl_under_a_versioned_prefix(db):
+def test_entries_are_compact_tuples_with_a_ttl_under_a_versioned_prefix(
+    db, django_capture_on_commit_callbacks
+):
     cliente = make_cliente()
+    other = make_cliente(cpf=OTHER_CPF)
     cliente_get_by_cpf(user=None, cpf=cliente.cpf)
+    cliente_get_by_cpf(user=None, cpf=other.cpf)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.delete()  # invalidation tokens and a new search generation
     conn = get_redis_connection("default")
 
     keys = [k.decode() for k in conn.keys("*")]
