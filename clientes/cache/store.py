@@ -116,7 +116,9 @@ class _State:
     def __init__(self):
         self.lock = threading.Lock()
         self.down_until = 0.0
-        self.needs_recovery = True  # a new process checks for missed invalidations once
+        # Set after a Redis error: this process may have missed invalidations
+        # (others' misses are caught when they reconnect, or by reconciliation).
+        self.needs_recovery = False
         self.degraded_reads = 0
         self.last_warning = 0.0
 
@@ -128,11 +130,6 @@ def reset_state() -> None:
     """Forget this process's view of Redis (tests point the cache elsewhere)."""
     global _state
     _state = _State()
-
-
-def is_degraded() -> bool:
-    """Return True while this process is answering from PostgreSQL only."""
-    return _state.down_until > time.monotonic()
 
 
 def _mark_down(exc: Exception, operation: str) -> None:

@@ -40,7 +40,11 @@ def test_cpf_lookup_served_from_cache_runs_no_sql(db, django_assert_num_queries)
     assert cached.data_nascimento == cliente.data_nascimento
     assert [e.cidade for e in enderecos] == ["São Paulo"]
     assert [t.numero for t in telefones] == ["11987654321"]
-    assert metrics.snapshot()["counters"]["hit.cpf"] == 1
+    snapshot = metrics.snapshot()
+    assert snapshot["counters"]["hit.cpf"] == 1
+    assert snapshot["counters"]["hit.profile"] == 1
+    assert metrics.hit_ratio("cpf") == 0.5  # one miss, then one hit
+    assert snapshot["redis_latency"]["count"] >= 3  # every round trip is timed
 
 
 def test_profile_by_id_is_the_same_client_with_relations_and_users(db, django_assert_num_queries):
