@@ -8,6 +8,7 @@ generation.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -15,6 +16,7 @@ from typing import TypeVar
 from clientes.cache import metrics, store
 
 T = TypeVar("T")
+logger = logging.getLogger("clientes.cache")
 
 # Entries are refreshed by one request once this share of their TTL has passed,
 # while the others keep getting the (still valid) current value.
@@ -80,7 +82,11 @@ def fetch(
 def _valid(raw: bytes | None, stamp: tuple):
     if raw is None:
         return None
-    entry = store.unpack(raw)
+    try:
+        entry = store.unpack(raw)
+    except Exception:  # e.g. a class that changed shape since: recompute, never fail
+        logger.warning("unreadable cache entry ignored", exc_info=True)
+        return None
     return entry if entry[0] == stamp else None
 
 
