@@ -174,7 +174,37 @@ def bench_lookups(server: Server, cookie: str) -> None:
         ["request", "n", "p50 ms", "p95 ms", "p99 ms", "target p95 ms", "ratio to target"],
         rows,
     )
+    in_process(cpfs)
     throughput(server, cookie, cpfs)
+
+
+def in_process(cpfs: list[str]) -> None:
+    """Time the selector itself: a cache hit against the PostgreSQL read it replaces."""
+    from clientes.cache import metrics
+    from clientes.selectors import _find_id_by_cpf, _load_profile, cliente_get_by_cpf
+
+    metrics.reset()
+    for cpf in cpfs:
+        cliente_get_by_cpf(user=None, cpf=cpf)
+    hits, direct = [], []
+    for _ in range(3000):
+        cpf = random.choice(cpfs)
+        started = time.perf_counter()
+        cliente_get_by_cpf(user=None, cpf=cpf)
+        hits.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        _load_profile(_find_id_by_cpf(cpf))
+        direct.append((time.perf_counter() - started) * 1000)
+    rows = []
+    for label, values in (("cached: 2 Redis round trips", hits), ("PostgreSQL: 4 queries", direct)):
+        s = summarize(values)
+        rows.append([label, s["n"], s["p50"], s["p95"], s["p99"]])
+    print_table(
+        f"cliente_get_by_cpf in-process, same CPFs (commit {git_commit()}, load {_load()}, "
+        f"hit ratio {metrics.hit_ratio('cpf'):.3f})",
+        ["path", "n", "p50 ms", "p95 ms", "p99 ms"],
+        rows,
+    )
 
 
 def throughput(server: Server, cookie: str, cpfs: list[str], threads=8, seconds=10) -> None:
