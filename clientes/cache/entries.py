@@ -72,10 +72,10 @@ def fetch(
     metrics.incr(f"miss.{kind}")
     try:
         value = compute()
+        _store(kind, entry_key, guards, stamp, value, ttl(value), encode)
     finally:
-        if lock is not None:
+        if lock is not None:  # after the store: waiters find the value, not the lock
             _release(entry_key, lock)
-    _store(kind, entry_key, guards, stamp, value, ttl(value), encode)
     return value
 
 
