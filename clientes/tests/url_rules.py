@@ -1,7 +1,7 @@
 """Who may use each URL of clientes. See accounts/tests/matrix.py."""
 
 from accounts.roles import ADMINISTRADOR, ANALISTA
-from accounts.tests.matrix import api, page
+from accounts.tests.matrix import LOGIN, api, custom, page
 from clientes import services
 from clientes.tests.factories import cliente_data
 
@@ -35,4 +35,6 @@ url_rules = {
         ANALISTA, method="post", kwargs=_cliente, data={"motivo_inativacao": "Teste"}
     ),
     "clients-reactivate": api(ANALISTA, method="post", kwargs=_inativo, data={}),
+    # Acknowledging the cache consistency alert: administrators only.
+    "clientes:cache_alert_ack": custom(LOGIN, 403, 403, 302, method="post"),
 }
