@@ -34,6 +34,9 @@ from devstack.services import data_services
 
 HOT_CLIENTS = 400
 WRITERS, READERS = 8, 32
+# Each writer pauses this long between writes (still ~100 writes/s in total), so
+# the 32 readers get CPU too: the run needs many reads racing the writes.
+WRITER_PAUSE = 0.05
 SEARCHES = [
     {"uf": "SP", "status": "ativo"},
     {"cidade": "Curitiba"},
@@ -64,6 +67,7 @@ def _session_cookie() -> str:
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
 
+    from accounts.middleware import start_session_clock
     from accounts.models import User
     from accounts.roles import ANALISTA, sync_roles
 
@@ -74,6 +78,7 @@ def _session_cookie() -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    start_session_clock(session)
     session.save()
     return f"sessionid={session.session_key}"
 
@@ -88,6 +93,7 @@ class Server:
             "DEBUG": "false",
             "HTTPS_ONLY": "false",
             "STATIC_MANIFEST": "false",
+            "JWT_SIGNING_KEY": secrets.token_urlsafe(64),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": "2",
             "LOG_LEVEL": "WARNING",
@@ -120,6 +126,7 @@ class Client:
 
     def __init__(self, port: int, cookie: str):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.cache_counters = None
         self.headers = {"Cookie": cookie, "Host": "127.0.0.1"}
 
     def get(self, path: str) -> tuple[int, bytes, float]:
@@ -127,7 +134,27 @@ class Client:
         self.conn.request("GET", path, headers=self.headers)
         response = self.conn.getresponse()
         body = response.read()
+        self.cache_counters = response.getheader("X-Bench-Cache")
         return response.status, body, (time.perf_counter() - started) * 1000
+
+
+class WorkerCounters:
+    """Profile hits/misses of each gunicorn worker, from the bench header."""
+
+    def __init__(self):
+        self.lock, self.first, self.last = threading.Lock(), {}, {}
+
+    def see(self, header: str | None) -> None:
+        if header:
+            pid, hits, misses = header.split(",")
+            with self.lock:
+                self.first.setdefault(pid, (int(hits), int(misses)))
+                self.last[pid] = (int(hits), int(misses))
+
+    def hit_ratio(self) -> float:
+        hits = sum(self.last[p][0] - self.first[p][0] for p in self.last)
+        misses = sum(self.last[p][1] - self.first[p][1] for p in self.last)
+        return hits / (hits + misses) if hits + misses else float("nan")
 
 
 def _timed(client, paths) -> list[float]:
@@ -252,6 +279,7 @@ def consistency(server: Server, cookie: str, seconds: int) -> None:
     stop = time.monotonic() + seconds
     counts = {"writes": 0, "reads": 0, "stale": 0, "errors": 0}
     lock = threading.Lock()
+    workers = WorkerCounters()
 
     def writer(index):
         mine = [h for i, h in enumerate(hot) if i % WRITERS == index]
@@ -272,6 +300,7 @@ def consistency(server: Server, cookie: str, seconds: int) -> None:
                 committed[id_cliente] = version
                 with lock:
                     counts["writes"] += 1
+                time.sleep(WRITER_PAUSE)
         finally:
             connection.close()
 
@@ -291,6 +320,7 @@ def consistency(server: Server, cookie: str, seconds: int) -> None:
             if status != 200:
                 errors += 1
                 continue
+            workers.see(client.cache_counters)
             nome, _, rest = body.partition(b'"versao"')
             name_version = int(_VERSION.findall(nome)[-1])
             city_versions = [int(v) for v in _VERSION.findall(rest)]
@@ -315,10 +345,11 @@ def consistency(server: Server, cookie: str, seconds: int) -> None:
     print_table(
         f"Consistency: {WRITERS} writers, {READERS} HTTP readers, {seconds} s, "
         f"{HOT_CLIENTS} hot clients (commit {git_commit()}, load {load_before} -> {_load()})",
-        ["writes", "reads", "stale reads after commit", "stale share", "consistency",
-         "errors", "reconcile: checked / stale"],
-        [[counts["writes"], counts["reads"], counts["stale"], f"{share:.4%}",
-          f"{1 - share:.4%}", counts["errors"], f"{report.checked} / {report.stale}"]],
+        ["writes", "reads", "profile hit ratio", "stale reads after commit", "stale share",
+         "consistency", "errors", "reconcile: checked / stale"],
+        [[counts["writes"], counts["reads"], f"{workers.hit_ratio():.2f}", counts["stale"],
+          f"{share:.4%}", f"{1 - share:.4%}", counts["errors"],
+          f"{report.checked} / {report.stale}"]],
     )  # fmt: skip
 
 

@@ -5,12 +5,14 @@ the cache can be measured over HTTP through the whole stack: gunicorn, the
 middleware, the session, the permission check, the selector and Redis.
 """
 
+import os
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import JsonResponse
 from django.urls import include, path
 
 from clientes.br import only_digits
-from clientes.cache import cached
+from clientes.cache import cached, metrics
 from clientes.selectors import cliente_get, cliente_get_by_cpf, cliente_search
 
 SEARCH_FIELDS = ("id_cliente", "nome_completo", "cpf", "data_nascimento", "ativo")
@@ -19,7 +21,7 @@ SEARCH_FIELDS = ("id_cliente", "nome_completo", "cpf", "data_nascimento", "ativo
 def _profile(cliente):
     if cliente is None:
         return JsonResponse({"detail": "não encontrado"}, status=404)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "id": cliente.pk,
             "nome_completo": cliente.nome_completo,
@@ -28,6 +30,12 @@ def _profile(cliente):
             "telefones": [t.numero for t in cliente.telefones.all()],
         }
     )
+    # This worker's profile cache counters, so the bench can report the hit ratio.
+    counters = metrics.snapshot()["counters"]
+    response["X-Bench-Cache"] = (
+        f"{os.getpid()},{counters.get('hit.profile', 0)},{counters.get('miss.profile', 0)}"
+    )
+    return response
 
 
 @login_required
