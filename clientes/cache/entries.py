@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from clientes.cache import metrics, store
+from clientes.cache import metrics, store, uncommitted
 
 T = TypeVar("T")
 logger = logging.getLogger("clientes.cache")
@@ -139,8 +139,11 @@ def cached(
     Every client write bumps the ``search`` generation (after commit), which is
     part of every entry's stamp, so no value computed before a write is served
     after it. ``key_parts`` must already be normalised (same search, same parts)
-    and ``compute``'s result picklable.
+    and ``compute``'s result picklable. Inside a transaction that wrote a
+    client, ``compute()`` answers directly (the cache has committed data only).
     """
+    if uncommitted.written(any_client=True):
+        return compute()
     return fetch(
         kind=namespace,
         entry_key=entry_key_for(namespace, key_parts),

@@ -13,7 +13,7 @@ from functools import partial
 
 from django.db import transaction
 
-from clientes.cache import metrics, store
+from clientes.cache import metrics, store, uncommitted
 from clientes.cache.profiles import cpf_key, cpf_token_key, id_token_key, profile_key
 
 logger = logging.getLogger("clientes.cache")
@@ -70,8 +70,18 @@ def invalidate_on_commit(
     Outside a transaction it runs at once; in a transaction that rolls back
     (or a savepoint that does) it never runs.
     """
-    callback = invalidate_all if everything else partial(invalidate, ids=list(ids), cpfs=list(cpfs))
+    ids, cpfs = list(ids), list(cpfs)
+    uncommitted.note(ids=ids, cpfs=cpfs, everything=everything, using=using)
+    if everything:
+        callback = invalidate_all
+    else:
+        callback = partial(_invalidate_committed, ids=ids, cpfs=cpfs, using=using)
     transaction.on_commit(callback, using=using, robust=True)
+
+
+def _invalidate_committed(*, ids, cpfs, using) -> None:
+    invalidate(ids=ids, cpfs=cpfs)
+    uncommitted.forget(ids=ids, cpfs=cpfs, using=using)
 
 
 def invalidate_profiles_on_commit(*, using=None) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 
-from clientes.cache import store
+from clientes.cache import store, uncommitted
 from clientes.cache.entries import fetch
 from clientes.models import Cliente, Endereco, Telefone
 
@@ -94,6 +94,8 @@ def _prefetched(cliente, related_name, model, rows):
 
 def get_by_id(id_cliente: int, *, load: Callable[[int], Cliente | None]) -> Cliente | None:
     """Return the profile of client ``id_cliente`` (None if absent), cached."""
+    if uncommitted.written(id_cliente=id_cliente):
+        return load(id_cliente)  # our own write, not committed: only PostgreSQL has it
     return fetch(
         kind="profile",
         entry_key=profile_key(id_cliente),
@@ -116,6 +118,9 @@ def get_by_cpf(
 
     A hit (pointer and profile both cached) runs no SQL at all.
     """
+    if uncommitted.written(cpf=cpf):
+        found = find_id(cpf)
+        return load(found) if found is not None else None
     id_cliente = fetch(
         kind="cpf",
         entry_key=cpf_key(cpf),

@@ -25,7 +25,8 @@ def _fresh_cache_state():
     metrics.reset()
 
 
-def test_cpf_lookup_served_from_cache_runs_no_sql(db, django_assert_num_queries):
+@pytest.mark.django_db(transaction=True)
+def test_cpf_lookup_served_from_cache_runs_no_sql(django_assert_num_queries):
     cliente = make_cliente()
     cliente_get_by_cpf(user=None, cpf=cliente.cpf)  # miss: loads and stores
 
@@ -47,7 +48,8 @@ def test_cpf_lookup_served_from_cache_runs_no_sql(db, django_assert_num_queries)
     assert snapshot["redis_latency"]["count"] >= 3  # every round trip is timed
 
 
-def test_profile_by_id_is_the_same_client_with_relations_and_users(db, django_assert_num_queries):
+@pytest.mark.django_db(transaction=True)
+def test_profile_by_id_is_the_same_client_with_relations_and_users(django_assert_num_queries):
     author = get_user_model().objects.create_user(email="ana@x.com.br", password="x", nome="Ana")
     cliente = make_cliente(created_by=author)
     first = cliente_get(user=None, id_cliente=cliente.pk)
@@ -75,15 +77,13 @@ def test_missing_id_raises_404(db):
         cliente_get(user=None, id_cliente=999_999)
 
 
-def test_entries_are_compact_tuples_with_a_ttl_under_a_versioned_prefix(
-    db, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_entries_are_compact_tuples_with_a_ttl_under_a_versioned_prefix():
     cliente = make_cliente()
     other = make_cliente(cpf=OTHER_CPF)
     cliente_get_by_cpf(user=None, cpf=cliente.cpf)
     cliente_get_by_cpf(user=None, cpf=other.cpf)
-    with django_capture_on_commit_callbacks(execute=True):
-        other.delete()  # invalidation tokens and a new search generation
+    other.delete()  # invalidation tokens and a new search generation
     conn = get_redis_connection("default")
 
     keys = [k.decode() for k in conn.keys("*")]
@@ -106,8 +106,11 @@ def test_committed_update_is_seen_by_the_next_read():
     with transaction.atomic():
         cliente.nome_completo = "João Atualizado"
         cliente.save()
-        # Not committed yet: other readers must still get the committed row.
-        assert cliente_get(user=None, id_cliente=cliente.pk).nome_completo == "João da Silva"
+        # Not committed: Redis still holds the committed row for everyone else,
+        # while this transaction reads its own write from PostgreSQL.
+        assert get_redis_connection("default").exists(profile_key(cliente.pk))
+        assert cliente_get(user=None, id_cliente=cliente.pk).nome_completo == "João Atualizado"
+        assert cliente_get_by_cpf(user=None, cpf=cliente.cpf).nome_completo == "João Atualizado"
 
     assert cliente_get_by_cpf(user=None, cpf=cliente.cpf).nome_completo == "João Atualizado"
     assert cliente_get(user=None, id_cliente=cliente.pk).nome_completo == "João Atualizado"
@@ -228,3 +231,21 @@ def test_bulk_seed_invalidates_cached_not_found_answers():
     invalidate_on_commit(ids=[seeded.pk])  # ...so bulk writers call this
     cached = cliente_get_by_cpf(user=None, cpf=seeded.cpf)
     assert {e.cidade for e in cached.enderecos.all()} == {"Bulk"}
+
+
+def test_a_transaction_reads_its_own_uncommitted_writes(db, django_assert_num_queries):
+    # `db` runs the whole test in one transaction that never commits, like a
+    # service that writes and reads back before its commit.
+    from clientes.cache import cached
+
+    assert cached(["todos"], lambda: ["antes"]) == ["antes"]
+    assert cliente_get_by_cpf(user=None, cpf=MISSING_CPF) is None
+    with django_assert_num_queries(0):  # both cached
+        assert cached(["todos"], lambda: ["outro"]) == ["antes"]
+        assert cliente_get_by_cpf(user=None, cpf=MISSING_CPF) is None
+
+    cliente = make_cliente(cpf=MISSING_CPF, nome="Ainda não confirmado")
+
+    assert cliente_get_by_cpf(user=None, cpf=MISSING_CPF) == cliente
+    assert cliente_get(user=None, id_cliente=cliente.pk).nome_completo == "Ainda não confirmado"
+    assert cached(["todos"], lambda: ["depois"]) == ["depois"]

@@ -26,7 +26,7 @@ def _fresh_cache_state():
 
 
 @pytest.fixture
-def cached_clients(db):
+def cached_clients(transactional_db):
     clientes = [make_cliente(cpf=cpf, nome=f"Cliente {i}") for i, cpf in enumerate(CPFS)]
     for cliente in clientes:
         cliente_get_by_cpf(user=None, cpf=cliente.cpf)  # pointer + profile
