@@ -43,11 +43,20 @@ def _wait_for_retry():
 
 
 def test_stopped_redis_falls_back_to_postgresql_and_recovers(
-    own_redis, client, caplog, django_assert_num_queries
+    own_redis, client, analista, caplog, django_assert_num_queries
 ):
+    def analista_page(url):
+        client.force_login(analista)
+        response = client.get(url)
+        client.logout()
+        return response
+
     cliente = make_cliente()
     cliente_get_by_cpf(user=None, cpf=cliente.cpf)
     own_redis.stop()
+
+    page = analista_page(cliente.get_absolute_url())  # the profile page still answers
+    assert page.status_code == 200 and "João da Silva" in page.content.decode()
 
     with caplog.at_level(logging.WARNING, logger="clientes.cache"):
         assert cliente_get_by_cpf(user=None, cpf=cliente.cpf).nome_completo == "João da Silva"
@@ -60,7 +69,7 @@ def test_stopped_redis_falls_back_to_postgresql_and_recovers(
     assert "served from PostgreSQL" in caplog.text
     assert MissedInvalidation.objects.count() == 1
     assert client.get("/health/").json()["status"] == "degraded"
-    assert metrics.snapshot()["counters"]["degraded_read"] == 3  # CPF pointer, profile x2
+    assert metrics.snapshot()["counters"]["degraded_read"] == 4  # page, CPF pointer, profile x2
 
     own_redis.start()
     _wait_for_retry()
