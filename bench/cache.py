@@ -186,6 +186,14 @@ def bench_lookups(server: Server, cookie: str) -> None:
         s = summarize(values)
         ratio = f"{s['p95'] / target:.2f}" if target else "—"
         rows.append([label, s["n"], s["p50"], s["p95"], s["p99"], target or "—", ratio])
+    ids = list(Cliente.objects.filter(cpf__in=cpfs[:100]).values_list("id_cliente", flat=True))
+    for label, template in (
+        ("profile page /clientes/<id>/, cached", "/clientes/{}/"),
+        ("API GET /api/v1/clients/<id>/, cached", "/api/v1/clients/{}/"),
+    ):
+        _timed(client, [template.format(i) for i in ids])  # warm
+        s = summarize(_timed(client, [template.format(random.choice(ids)) for _ in range(1000)]))
+        rows.append([label, s["n"], s["p50"], s["p95"], s["p99"], "—", "—"])
     searches = ["/bench/busca/?" + urlencode(params) for params in SEARCHES]
     cold_search = _timed(client, searches)
     warm_search = _timed(client, [random.choice(searches) for _ in range(1000)])
