@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
+from django.db import models
 
 from clientes.cache import store, uncommitted
 from clientes.cache.entries import fetch
@@ -39,7 +40,11 @@ def cpf_token_key(cpf: str) -> str:
 
 
 def _attnames(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
+    # Generated columns (search vectors, folded names) are search internals,
+    # derived from the others: not cached, left deferred on rebuilt instances.
+    return [
+        f.attname for f in model._meta.concrete_fields if not isinstance(f, models.GeneratedField)
+    ]
 
 
 def _row(obj, model) -> tuple:
