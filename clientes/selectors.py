@@ -1,7 +1,7 @@
 """Reads of clients, with their rules. Views, the API and tasks call these."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -9,10 +9,11 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clientes import search
-from clientes.cache import profiles
+from clientes.cache import cached, profiles
 from clientes.filters import ClienteFilterSet, is_narrowing, normalize_params
 from clientes.models import Cliente, Endereco, Telefone
 
@@ -92,6 +93,10 @@ class KeysetPage:
     rows: list[dict]
     next_key: list | None
     ordering: str
+
+
+# Part of every cached page's key: a deploy that changes SearchPage never reads old pages.
+_SEARCH_PAGE_LAYOUT = "page:" + ",".join(f.name for f in fields(SearchPage))
 
 
 def _validate_page(page, size) -> tuple[int, int]:
@@ -190,10 +195,19 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     page, size = _validate_page(page, size)
     criteria = dict(normalized)
     ordering = criteria.get("ordering") or search.default_ordering(criteria)
-    result = SearchPage(params=normalized, page=page, size=size, ordering=ordering)
     if not is_narrowing(normalized):
-        return result
+        return SearchPage(params=normalized, page=page, size=size, ordering=ordering)
     today = timezone.localdate()
+    # Served from Redis until the next client write (search generation). The
+    # normalised params make the same search typed differently share one entry;
+    # ages depend on the day and facet labels on the language.
+    return cached(
+        (_SEARCH_PAGE_LAYOUT, today.isoformat(), get_language(), normalized, page, size),
+        lambda: _search_page(normalized, criteria, ordering, page, size, today),
+    )
+
+
+def _search_page(normalized, criteria, ordering, page, size, today) -> SearchPage:
     offset = (page - 1) * size
     with transaction.atomic(), connection.cursor() as cursor:
         # Prefer index paths: a LIMITed sequential scan looks cheap to the
