@@ -1,8 +1,9 @@
 """Bench-only JSON routes over the real selectors (never installed in production).
 
-They stand in for the profile page and the search page until those land, so
-the cache can be measured over HTTP through the whole stack: gunicorn, the
-middleware, the session, the permission check, the selector and Redis.
+A CPF lookup has no page of its own (the search opens the profile of a full
+CPF), so these measure ``cliente_get_by_cpf`` over HTTP through the whole
+stack: gunicorn, the middleware, the session, the permission check, the
+selector and Redis. The consistency run reads through them too.
 """
 
 import os
@@ -12,10 +13,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from clientes.br import only_digits
-from clientes.cache import cached, metrics
-from clientes.selectors import cliente_get, cliente_get_by_cpf, cliente_search
-
-SEARCH_FIELDS = ("id_cliente", "nome_completo", "cpf", "data_nascimento", "ativo")
+from clientes.cache import metrics
+from clientes.selectors import cliente_get, cliente_get_by_cpf
 
 
 def _profile(cliente):
@@ -50,22 +49,8 @@ def by_id(request, id_cliente):
     return _profile(cliente_get(user=request.user, id_cliente=id_cliente))
 
 
-def _first_page(params):
-    queryset = cliente_search(user=None, params=params)
-    return {"count": queryset.count(), "rows": list(queryset.values(*SEARCH_FIELDS)[:25])}
-
-
-@login_required
-@permission_required("clientes.view_cliente", raise_exception=True)
-def search(request):
-    params = dict(sorted(request.GET.items()))
-    page = cached(["bench-search", *params.items()], lambda: _first_page(params))
-    return JsonResponse(page)
-
-
 urlpatterns = [
     path("bench/cpf/<str:cpf>/", by_cpf),
     path("bench/cliente/<int:id_cliente>/", by_id),
-    path("bench/busca/", search),
     path("", include("config.urls")),
 ]
