@@ -23,7 +23,7 @@ def _profile(cliente):
     response = JsonResponse(
         {
             "id": cliente.pk,
-            "nome_completo": cliente.nome_completo,
+            "nome_social": cliente.nome_social,
             "versao": cliente.versao,
             "cidades": [e.cidade for e in cliente.enderecos.all()],
             "telefones": [t.numero for t in cliente.telefones.all()],
