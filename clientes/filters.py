@@ -230,9 +230,11 @@ def normalize_params(params: Mapping) -> tuple[tuple[str, str], ...]:
     """Return the canonical form of search ``params``: sorted (name, value) pairs.
 
     Two searches that mean the same ("529.982.247-25" and "52998224725",
-    "Silva João" and "joao silva", any parameter order) give the same tuple,
+    "João Silva" and "joao silva", any parameter order) give the same tuple,
     so it serves as a cache key; searching with ``dict(result)`` finds the
-    same clients. Raises ``ValidationError`` for invalid parameters.
+    same clients. Word order is kept: it changes the relevance order of
+    results ("silva joao" ranks differently from "joao silva"). Raises
+    ``ValidationError`` for invalid parameters.
     """
     filterset = ClienteFilterSet(data=params, queryset=Cliente.objects.none())
     if not filterset.is_valid():
