@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install bench-seed bench clean-data help
+.PHONY: run test lint format install bench-seed bench clean-data help cert
 
 help:
 	@echo "make run    - run the system on http://127.0.0.1:8000 (embedded PostgreSQL + Redis unless DATABASE_URL/REDIS_URL are set)"
@@ -42,6 +42,10 @@ bench-seed: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) -m bench.run_all
+
+# Self-signed certificate for the compose nginx (deploy/certs, git-ignored).
+cert:
+	@$(PYTHON) -m devstack.nginx cert deploy/certs
 
 clean-data:
 	rm -rf .data

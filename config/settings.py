@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id and audit context exist for everything below.
     "audit.middleware.RequestContextMiddleware",
+    "config.client_ip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,6 +217,9 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Addresses/networks of the reverse proxies (nginx) allowed to set
+# X-Forwarded-For/-Proto; anyone else's are dropped (config/client_ip.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]

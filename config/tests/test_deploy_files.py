@@ -1,5 +1,6 @@
 """docker-compose cannot run here: keep it honest by parsing it."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -37,3 +38,31 @@ def test_dockerfile_installs_only_runtime_requirements():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "requirements.txt" in dockerfile
     assert "requirements-dev.txt" not in dockerfile
+
+
+def test_nginx_is_the_only_public_entry_and_renders_the_repository_config():
+    services = _compose()["services"]
+    published = {name for name, svc in services.items() if svc.get("ports")}
+    assert published == {"nginx"}
+    nginx = services["nginx"]
+    assert sorted(nginx["ports"]) == ["443:443", "80:80"]
+    assert "./deploy/nginx/templates:/etc/nginx/templates:ro" in nginx["volumes"]
+    assert (ROOT / "deploy" / "nginx" / "templates" / "gestao.conf.template").exists()
+    assert nginx["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "healthcheck" in nginx
+
+
+def test_every_template_variable_is_set_for_the_nginx_container():
+    template = (ROOT / "deploy" / "nginx" / "templates" / "gestao.conf.template").read_text()
+    needed = set(re.findall(r"\$\{(GC_[A-Z_]+)\}", template))
+    env = _compose()["services"]["nginx"]["environment"]
+    assert needed and needed <= set(env)
+    # Only our variables are substituted: nginx's own $host etc. stay intact.
+    assert env["NGINX_ENVSUBST_FILTER"] == "^GC_"
+
+
+def test_the_app_trusts_forwarded_headers_only_from_the_nginx_address():
+    compose = _compose()
+    nginx_ip = compose["services"]["nginx"]["networks"]["default"]["ipv4_address"]
+    trusted = compose["services"]["web"]["environment"]["TRUSTED_PROXIES"]
+    assert trusted == "${TRUSTED_PROXIES:-" + nginx_ip + "}"
