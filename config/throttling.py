@@ -1,0 +1,68 @@
+"""API rate limits: per user when authenticated, per client IP otherwise.
+
+The IP is the one config.client_ip trusts (the real client behind nginx, not
+nginx itself, and never a forged X-Forwarded-For), so one abusive client cannot
+exhaust a whole office's quota and a spoofed header cannot reset one's own.
+Counters live in the Redis cache; if Redis is down, requests are let through
+(logged) rather than failing: rate limiting must not take the API down.
+"""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import Throttled
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from config.client_ip import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+class TooManyRequests(Throttled):
+    """429 with a pt-BR message (DRF's own is half English) and Retry-After."""
+
+    default_detail = _("Muitas requisições em pouco tempo.")
+    extra_detail_singular = _("Tente novamente em {wait} segundo.")
+    extra_detail_plural = _("Tente novamente em {wait} segundos.")
+
+
+class _ClientRateThrottle(SimpleRateThrottle):
+    def get_ident(self, request):
+        return client_ip(request)
+
+    def get_rate(self):
+        # DRF's THROTTLE_RATES is frozen at import; read the current settings.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def allow_request(self, request, view):
+        try:
+            allowed = super().allow_request(request, view)
+        except Exception as exc:
+            logger.warning("throttle cache unavailable, request allowed: %s", type(exc).__name__)
+            return True
+        if not allowed:
+            raise TooManyRequests(wait=self.wait())
+        return True
+
+
+class UserRateThrottle(_ClientRateThrottle):
+    """Limit each authenticated user (scope ``user``)."""
+
+    scope = "user"
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class AnonIPRateThrottle(_ClientRateThrottle):
+    """Limit anonymous requests (token login, public docs) per client IP (scope ``anon``)."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
