@@ -1,51 +1,87 @@
 """Health endpoint for load balancers and compose healthchecks.
 
-PostgreSQL is required ("down" → 503); Redis is an optimisation, so when only
-the cache is unreachable the system is "degraded" but still answers 200.
+The probes are django-health-check's (database, cache, broker, Celery worker
+ping); the verdict is ours, because not every failure means "take this node
+out": only PostgreSQL is required ("down" → 503). Without the Redis cache
+searches fall back to PostgreSQL, and without the broker or a worker only
+exports wait, so those are "degraded" (200) and show up in monitoring.
 """
 
+import asyncio
+import datetime
 import logging
-import time
 
-from django.core.cache import cache
-from django.db import connection
+from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from health_check.checks import Cache, Database
+from health_check.contrib.celery import Ping
+from health_check.contrib.redis import Redis
+from redis.asyncio import Redis as RedisClient
 
+from config.celery import app as celery_app
 from config.version import VERSION
 
 logger = logging.getLogger(__name__)
 
+PROBE_TIMEOUT = datetime.timedelta(seconds=1)
 
-def _check(probe):
-    started = time.perf_counter()
-    try:
-        probe()
-    except Exception as exc:
-        logger.warning("health check failed: %s", type(exc).__name__)
+
+class WorkerPing(Ping):
+    """Ping Celery workers, answering as soon as one replies."""
+
+    def check_active_queues(self, *active_workers):
+        # The library's per-queue inspect waits its full timeout on every call;
+        # one queue, any worker that answered the ping consumes it.
+        return None
+
+
+def _broker_client():
+    return RedisClient.from_url(
+        settings.CELERY_BROKER_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+    )
+
+
+def _probes() -> dict:
+    return {
+        "database": Database(),
+        "cache": Cache(timeout=PROBE_TIMEOUT),
+        "broker": Redis(client_factory=_broker_client),
+    }
+
+
+async def _run_checks() -> dict:
+    names, probes = zip(*_probes().items(), strict=True)
+    results = dict(zip(names, await asyncio.gather(*(p.get_result() for p in probes)), strict=True))
+    # A worker ping through a dead broker would only hang in kombu's retries.
+    if results["broker"].error is None:
+        ping = WorkerPing(app=celery_app, timeout=PROBE_TIMEOUT, limit=1)
+        results["worker"] = await ping.get_result()
+    else:
+        results["worker"] = None
+    return results
+
+
+def _summary(result) -> dict:
+    if result is None:
         return {"ok": False, "ms": None}
-    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
-
-
-def _database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-
-
-def _cache():
-    cache.get("health:probe")
+    if result.error is not None:
+        logger.warning("health check failed: %s", result.error)
+        return {"ok": False, "ms": None}
+    return {"ok": True, "ms": round(result.time_taken * 1000, 1)}
 
 
 @never_cache
 @require_GET
 def health(request):
-    """Return the status of the database and the cache as JSON."""
-    checks = {"database": _check(_database), "cache": _check(_cache)}
+    """Return the status of database, cache, broker and workers as JSON."""
+    checks = {name: _summary(result) for name, result in async_to_sync(_run_checks)().items()}
     if not checks["database"]["ok"]:
         status, code = "down", 503
-    elif not checks["cache"]["ok"]:
-        status, code = "degraded", 200
-    else:
+    elif all(check["ok"] for check in checks.values()):
         status, code = "ok", 200
+    else:
+        status, code = "degraded", 200
     return JsonResponse({"status": status, "version": VERSION, "checks": checks}, status=code)

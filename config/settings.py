@@ -420,5 +420,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # config.health logs one line per failed probe; the library's own
+        # warnings carry a traceback every few seconds while a service is down.
+        "health_check": {"level": "ERROR"},
     },
 }
