@@ -56,17 +56,21 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_standardized_errors",
     "csp",
+    "django_prometheus",
     # ours
     "accounts",
     "clientes",
     "reports",
     "audit",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: the request id and audit context exist for everything below.
     "audit.middleware.RequestContextMiddleware",
     "config.client_ip.TrustedProxyMiddleware",
+    "monitoring.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.security_headers.NoStoreMiddleware",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, so it sees the lockout flag set while the view authenticated.
     "axes.middleware.AxesMiddleware",
 ]
@@ -226,7 +231,7 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 # HSTS preload is a commitment for the whole registrable domain (and hard to
 # undo); the company's IT decides it, not this app. nginx sends HSTS without it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -395,9 +400,20 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Clientes@2026")
 # the change itself. See audit/services.py.
 AUDIT_SYNCHRONOUS_COMMIT = env.bool("AUDIT_SYNCHRONOUS_COMMIT", default=False)
 
+# --- Monitoring -----------------------------------------------------------
+
+# /metrics answers only these networks (client IP behind the proxy) or a
+# request with "Authorization: Bearer METRICS_TOKEN".
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Set under gunicorn (several worker processes): see config/gunicorn.conf.py.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+
 # --- Logging ---------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "json": one object per line (production, log shippers); "plain" for humans.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -409,11 +425,12 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "monitoring.json_logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["request_id", "mask_cpf"],
         },
     },

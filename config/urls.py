@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import HomeView
 from config.health import health
+from monitoring.views import metrics
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("auditoria/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view loads its initialiser as a script file (CSP: no inline

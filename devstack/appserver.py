@@ -52,7 +52,7 @@ class Gunicorn:
             if self._proc.poll() is not None:
                 raise AppServerError(f"gunicorn exited: see {self.log_path}")
             try:
-                with urllib.request.urlopen(url, timeout=1):
+                with urllib.request.urlopen(url, timeout=5):
                     return self
             except urllib.error.HTTPError:
                 return self  # it answers; the health status is the test's business

@@ -104,6 +104,7 @@ class Nginx:
             GC_UPSTREAM=upstream,
             GC_STATIC_ROOT=str(Path(static_root).resolve()),
             GC_CERT_DIR=str(Path(cert_dir).resolve()),
+            GC_ACCESS_LOG=str(self.workdir / "access.log"),
         )
         self.worker_processes = worker_processes
         self.worker_connections = worker_connections
@@ -131,7 +132,7 @@ class Nginx:
             "http {\n"
             "    include /etc/nginx/mime.types;\n"
             "    default_type application/octet-stream;\n"
-            f"    access_log {w / 'access.log'};\n"
+            "    access_log off;  # the site config names its own log\n"
             f"{temp_paths}"
             f"    include {w / 'gestao.conf'};\n"
             "}\n"

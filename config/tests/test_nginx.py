@@ -6,6 +6,7 @@ believes "this was HTTPS" only from the trusted proxy.
 """
 
 import http.client
+import json
 import shutil
 import socket
 import ssl
@@ -220,3 +221,17 @@ def test_oversized_bodies_are_refused_by_nginx(stack):
     conn.endheaders()
     assert conn.getresponse().status == 413
     conn.close()
+
+
+def test_metrics_are_not_reachable_through_nginx(stack):
+    assert _https(stack, "GET", "/metrics").status == 404
+
+
+def test_access_log_is_json_without_query_strings(stack):
+    _https(stack, "GET", "/conta/entrar/?q=123.456.789-09")
+    log = stack["nginx"].workdir / "access.log"
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    entry = next(e for e in reversed(lines) if e["uri"] == "/conta/entrar/")
+    assert entry["status"] == 200 and entry["tls"].startswith("TLSv1.")
+    assert len(entry["request_id"]) == 32
+    assert "789" not in log.read_text()

@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics, structured JSON logs of requests and tasks."""

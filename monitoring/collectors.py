@@ -1,0 +1,109 @@
+"""Metrics read at scrape time from PostgreSQL and Redis.
+
+These describe shared state (sessions in the database, the broker queue, the
+Redis server), so any web process can report them and none has to count them.
+Each probe is cheap (an indexed COUNT, LLEN, INFO, PING) and a failing one is
+skipped rather than breaking the whole scrape.
+"""
+
+import logging
+import time
+
+import redis
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_redis import get_redis_connection
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import CollectorRegistry
+
+logger = logging.getLogger(__name__)
+
+# Celery's default queue; the Redis transport keeps it as a list of that name.
+CELERY_QUEUES = ("celery",)
+
+
+def _probe(name, fn):
+    try:
+        return fn()
+    except Exception as exc:
+        logger.warning("metrics probe %s failed: %s", name, type(exc).__name__)
+        return None
+
+
+class SessionCollector:
+    """Active (unexpired) sessions in the database session store."""
+
+    def collect(self):
+        count = _probe(
+            "sessions", lambda: Session.objects.filter(expire_date__gt=timezone.now()).count()
+        )
+        if count is not None:
+            yield GaugeMetricFamily(
+                "gestao_active_sessions", "Sessões ativas (não expiradas).", value=count
+            )
+
+
+class RedisCacheCollector:
+    """Round-trip time of the cache's Redis and its server-wide hit/miss counters."""
+
+    def collect(self):
+        def ping_and_info():
+            conn = get_redis_connection("default")
+            started = time.perf_counter()
+            conn.ping()
+            elapsed = time.perf_counter() - started
+            return elapsed, conn.info("stats")
+
+        result = _probe("redis", ping_and_info)
+        up = GaugeMetricFamily("gestao_redis_up", "Redis do cache responde (1) ou não (0).")
+        up.add_metric([], 1 if result else 0)
+        yield up
+        if result is None:
+            return
+        elapsed, stats = result
+        yield GaugeMetricFamily(
+            "gestao_redis_ping_seconds", "Latência de um PING ao Redis do cache.", value=elapsed
+        )
+        # Server-wide: Redis does not count per database.
+        lookups = CounterMetricFamily(
+            "gestao_redis_keyspace_lookups",
+            "Leituras de chaves no Redis do cache, por resultado (hit/miss).",
+            labels=["result"],
+        )
+        lookups.add_metric(["hit"], stats.get("keyspace_hits", 0))
+        lookups.add_metric(["miss"], stats.get("keyspace_misses", 0))
+        yield lookups
+
+
+class CeleryQueueCollector:
+    """Tasks waiting in the broker (not yet taken by a worker)."""
+
+    def collect(self):
+        def lengths():
+            conn = redis.Redis.from_url(
+                settings.CELERY_BROKER_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+            )
+            try:
+                return {queue: conn.llen(queue) for queue in CELERY_QUEUES}
+            finally:
+                conn.close()
+
+        result = _probe("celery_queue", lengths)
+        if result is None:
+            return
+        family = GaugeMetricFamily(
+            "gestao_celery_queue_length", "Tarefas aguardando na fila do Celery.", labels=["queue"]
+        )
+        for queue, length in result.items():
+            family.add_metric([queue], length)
+        yield family
+
+
+def scrape_registry() -> CollectorRegistry:
+    """Return a registry of the scrape-time collectors (kept apart from the
+    per-process ones, which gunicorn's multiprocess mode aggregates)."""
+    registry = CollectorRegistry(auto_describe=False)
+    for collector in (SessionCollector(), RedisCacheCollector(), CeleryQueueCollector()):
+        registry.register(collector)
+    return registry

@@ -1,0 +1,51 @@
+"""Count logins; log every Celery task with its duration.
+
+Task durations are logged, not exported as metrics: workers are not scraped
+(exports' durations come from the database, see monitoring.collectors).
+"""
+
+import logging
+import time
+
+from celery import signals as celery_signals
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from monitoring.metrics import LOGINS
+
+task_logger = logging.getLogger("gestao.task")
+_started: dict[str, float] = {}
+
+
+@receiver(user_logged_in, dispatch_uid="monitoring_login_succeeded")
+def _login_succeeded(sender, **kwargs):
+    LOGINS.labels(result="succeeded").inc()
+
+
+@receiver(user_login_failed, dispatch_uid="monitoring_login_failed")
+def _login_failed(sender, **kwargs):
+    LOGINS.labels(result="failed").inc()
+
+
+@celery_signals.task_prerun.connect(dispatch_uid="monitoring_task_start")
+def _task_started(task_id=None, **kwargs):
+    _started[task_id] = time.perf_counter()
+
+
+@celery_signals.task_postrun.connect(dispatch_uid="monitoring_task_done")
+def _task_finished(task_id=None, task=None, state=None, **kwargs):
+    """One JSON log line per task: name, id, state, duration (never its arguments)."""
+    started = _started.pop(task_id, None)
+    duration = time.perf_counter() - started if started is not None else 0.0
+    name = getattr(task, "name", "unknown")
+    task_logger.info(
+        "task %s %s",
+        name,
+        state,
+        extra={
+            "task": name,
+            "task_id": task_id,
+            "state": state,
+            "duration_ms": round(duration * 1000, 1),
+        },
+    )

@@ -1,0 +1,127 @@
+"""/metrics: protected, and reporting what operators chart."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from conftest import TEST_PASSWORD
+
+TOKEN = "t" * 40
+
+
+@pytest.fixture(autouse=True)
+def _metrics_access(settings):
+    settings.METRICS_TOKEN = TOKEN
+    settings.METRICS_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+
+
+def _scrape(client, **extra) -> str:
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}", **extra)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    return response.content.decode()
+
+
+def _value(text: str, name: str, labels: str = "") -> float:
+    pattern = re.escape(name + (("{" + labels + "}") if labels else "")) + r" ([0-9.e+-]+)\n"
+    match = re.search(pattern, text)
+    return float(match.group(1)) if match else 0.0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    [
+        ({}, 403),  # 127.0.0.1, no token
+        ({"HTTP_AUTHORIZATION": "Bearer wrong"}, 403),
+        ({"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}, 200),
+        ({"REMOTE_ADDR": "10.20.3.4"}, 200),  # Prometheus on the internal network
+        # Through our proxy, the client's own IP decides, not the proxy's.
+        ({"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, 403),
+        ({"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "10.20.3.4"}, 200),
+        # A forged header from outside changes nothing.
+        ({"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": "10.20.3.4"}, 403),
+    ],
+)
+def test_metrics_are_only_for_allowed_networks_or_the_token(client, extra, status):
+    assert client.get("/metrics", **extra).status_code == status
+
+
+@pytest.mark.django_db
+def test_metrics_need_a_configured_token(client, settings):
+    settings.METRICS_TOKEN = ""
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 403
+
+
+@pytest.mark.django_db
+def test_request_latency_is_reported_by_view(client):
+    client.get("/conta/entrar/")
+    text = _scrape(client)
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="accounts:login"}'
+        in text
+    )
+
+
+@pytest.mark.django_db
+def test_logins_are_counted_by_result(client, analista):
+    before = _scrape(client)
+    client.post("/conta/entrar/", {"username": analista.email, "password": "errada-123"})
+    client.post("/conta/entrar/", {"username": analista.email, "password": TEST_PASSWORD})
+    after = _scrape(client)
+    for result in ("failed", "succeeded"):
+        name, labels = "gestao_logins_total", f'result="{result}"'
+        assert _value(after, name, labels) == _value(before, name, labels) + 1
+
+
+@pytest.mark.django_db
+def test_active_sessions_count_unexpired_sessions(client, analista, gerente):
+    client.force_login(analista)
+    other = type(client)()
+    other.force_login(gerente)
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - timezone.timedelta(1)
+    )
+    assert _value(_scrape(client), "gestao_active_sessions") == 2
+
+
+@pytest.mark.django_db
+def test_redis_latency_and_lookups_are_reported(client):
+    from django.core.cache import cache
+
+    before = _value(_scrape(client), "gestao_redis_keyspace_lookups_total", 'result="miss"')
+    cache.get("metrics-test-missing-key")
+    text = _scrape(client)
+    assert _value(text, "gestao_redis_up") == 1
+    assert 0 < _value(text, "gestao_redis_ping_seconds") < 1
+    assert _value(text, "gestao_redis_keyspace_lookups_total", 'result="miss"') > before
+
+
+@pytest.mark.django_db
+def test_celery_queue_length_counts_waiting_tasks(client, settings):
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+        for _ in range(3):
+            celery_app.send_task("monitoring.tests.nothing", connection=conn)
+        try:
+            assert _value(_scrape(client), "gestao_celery_queue_length", 'queue="celery"') == 3
+        finally:
+            conn.default_channel.queue_purge("celery")
+
+
+@pytest.mark.django_db
+def test_a_dead_redis_does_not_break_the_scrape(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    text = _scrape(client)
+    assert _value(text, "gestao_redis_up") == 0
+    assert "gestao_active_sessions" in text
