@@ -37,6 +37,8 @@ def _prepare_environment(port: str) -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault("GUNICORN_BIND", f"127.0.0.1:{port}")
     os.environ.setdefault("GUNICORN_WORKERS", "3")
+    # Production logs JSON lines for a shipper; a terminal reads plain text.
+    os.environ.setdefault("LOG_FORMAT", "plain")
 
 
 def _manage(*args: str) -> None:

@@ -42,8 +42,12 @@ def test_dockerfile_installs_only_runtime_requirements():
 
 def test_nginx_is_the_only_public_entry_and_renders_the_repository_config():
     services = _compose()["services"]
-    published = {name for name, svc in services.items() if svc.get("ports")}
-    assert published == {"nginx"}
+    public = {
+        name
+        for name, svc in services.items()
+        if any(not str(port).startswith("127.0.0.1:") for port in svc.get("ports", []))
+    }
+    assert public == {"nginx"}
     nginx = services["nginx"]
     assert sorted(nginx["ports"]) == ["443:443", "80:80"]
     assert "./deploy/nginx/templates:/etc/nginx/templates:ro" in nginx["volumes"]
@@ -66,3 +70,21 @@ def test_the_app_trusts_forwarded_headers_only_from_the_nginx_address():
     nginx_ip = compose["services"]["nginx"]["networks"]["default"]["ipv4_address"]
     trusted = compose["services"]["web"]["environment"]["TRUSTED_PROXIES"]
     assert trusted == "${TRUSTED_PROXIES:-" + nginx_ip + "}"
+
+
+def test_prometheus_and_grafana_are_optional_and_wired_to_the_repository_files():
+    compose = _compose()
+    services = compose["services"]
+    for name in ("prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"]
+    prometheus_ip = services["prometheus"]["networks"]["default"]["ipv4_address"]
+    assert services["web"]["environment"]["METRICS_ALLOWED_NETWORKS"] == prometheus_ip
+    scrape = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
+    (job,) = scrape["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    target_host = job["static_configs"][0]["targets"][0].split(":")[0]
+    assert target_host in services["web"]["environment"]["ALLOWED_HOSTS"].split(",")
+    assert (
+        "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro"
+        in (services["grafana"]["volumes"])
+    )

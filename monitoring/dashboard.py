@@ -1,0 +1,107 @@
+"""The Grafana dashboard, written as data: ``python -m monitoring.dashboard``
+regenerates deploy/grafana/dashboards/gestao-clientes.json (a test checks the
+file is current and that every metric it charts is one /metrics serves).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+OUTPUT = Path(__file__).resolve().parent.parent / "deploy" / "grafana" / "dashboards"
+OUTPUT = OUTPUT / "gestao-clientes.json"
+
+# (title, unit, [(legend, PromQL)]) — one time-series panel each, two per row.
+PANELS = [
+    (
+        "Requisições por status",
+        "reqps",
+        [
+            (
+                "{{status}}",
+                "sum by (status) (rate(django_http_responses_total_by_status_total[5m]))",
+            )
+        ],
+    ),
+    (
+        "Latência p95 por view",
+        "s",
+        [
+            (
+                "{{view}}",
+                "histogram_quantile(0.95, sum by (le, view) "
+                "(rate(django_http_requests_latency_seconds_by_view_method_bucket[5m])))",
+            )
+        ],
+    ),
+    (
+        "Logins por resultado",
+        "ops",
+        [("{{result}}", "sum by (result) (rate(gestao_logins_total[5m]))")],
+    ),
+    ("Sessões ativas", "short", [("sessões", "gestao_active_sessions")]),
+    (
+        "Cache Redis: taxa de acerto",
+        "percentunit",
+        [
+            (
+                "acertos",
+                'sum(rate(gestao_redis_keyspace_lookups_total{result="hit"}[5m])) / '
+                "sum(rate(gestao_redis_keyspace_lookups_total[5m]))",
+            )
+        ],
+    ),
+    (
+        "Redis: latência do PING",
+        "s",
+        [("ping", "gestao_redis_ping_seconds"), ("disponível", "gestao_redis_up")],
+    ),
+    ("Fila do Celery", "short", [("{{queue}}", "gestao_celery_queue_length")]),
+    (
+        "Erros 5xx",
+        "reqps",
+        [
+            (
+                "5xx",
+                'sum(rate(django_http_responses_total_by_status_total{status=~"5.."}[5m]))',
+            )
+        ],
+    ),
+]
+
+
+def _panel(index: int, title: str, unit: str, targets) -> dict:
+    return {
+        "id": index + 1,
+        "type": "timeseries",
+        "title": title,
+        "datasource": {"type": "prometheus", "uid": "prometheus"},
+        "gridPos": {"h": 8, "w": 12, "x": 12 * (index % 2), "y": 8 * (index // 2)},
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "targets": [
+            {"refId": chr(ord("A") + n), "expr": expr, "legendFormat": legend}
+            for n, (legend, expr) in enumerate(targets)
+        ],
+    }
+
+
+def dashboard() -> dict:
+    """Return the dashboard as Grafana's JSON model."""
+    return {
+        "uid": "gestao-clientes",
+        "title": "Gestão de Clientes",
+        "tags": ["gestao-clientes"],
+        "timezone": "browser",
+        "schemaVersion": 39,
+        "refresh": "30s",
+        "time": {"from": "now-6h", "to": "now"},
+        "panels": [_panel(i, *panel) for i, panel in enumerate(PANELS)],
+    }
+
+
+def render() -> str:
+    return json.dumps(dashboard(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    OUTPUT.write_text(render())
+    sys.stdout.write(f"wrote {OUTPUT}\n")
