@@ -7,16 +7,18 @@ believes "this was HTTPS" only from the trusted proxy.
 
 import http.client
 import json
+import re
 import shutil
 import socket
 import ssl
 import threading
 import warnings
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.db import connection
 
+from conftest import TEST_PASSWORD
 from devstack.appserver import Gunicorn
 from devstack.embedded import free_port
 from devstack.nginx import Nginx, self_signed_cert
@@ -24,6 +26,9 @@ from devstack.services import ROOT
 
 pytestmark = [
     pytest.mark.slow,
+    # Makes pytest-django create the test database even when this module runs
+    # alone: gunicorn connects to it.
+    pytest.mark.django_db,
     pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning"),
 ]
 
@@ -53,6 +58,12 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     with django_db_blocker.unblock():
         database_url = _database_url()
+        # Committed (no test transaction here), so gunicorn sees the user.
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user(
+            email="tls@teste.com.br", password=TEST_PASSWORD, nome="TLS"
+        )
     env = {
         "DEBUG": "false",
         "HTTPS_ONLY": "true",
@@ -73,6 +84,8 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
         ) as nginx,
     ):
         yield {"nginx": nginx, "app_port": app_port, "ca": certs / "fullchain.pem"}
+    with django_db_blocker.unblock():
+        user.delete()
 
 
 def _client_context(stack_or_ca, version=None, ciphers="DEFAULT:@SECLEVEL=0"):
@@ -235,3 +248,41 @@ def test_access_log_is_json_without_query_strings(stack):
     assert entry["status"] == 200 and entry["tls"].startswith("TLSv1.")
     assert len(entry["request_id"]) == 32
     assert "789" not in log.read_text()
+
+
+def test_a_user_logs_in_through_nginx_on_a_non_standard_port(stack):
+    """CSRF's origin check and the Secure session cookie work behind the proxy."""
+    origin = f"https://127.0.0.1:{stack['nginx'].https_port}"
+    conn = http.client.HTTPSConnection(
+        "127.0.0.1", stack["nginx"].https_port, context=_client_context(stack), timeout=10
+    )
+    conn.request("GET", "/conta/entrar/")
+    page = conn.getresponse()
+    html = page.read().decode()
+    csrf_cookie = page.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    form = urlencode({"username": "tls@teste.com.br", "password": TEST_PASSWORD})
+    conn.request(
+        "POST",
+        "/conta/entrar/",
+        body=form + "&csrfmiddlewaretoken=" + token,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": csrf_cookie,
+            "Origin": origin,
+            "Referer": origin + "/conta/entrar/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    assert response.status == 302, response.status
+    assert response.getheader("Location") == "/"
+    session = next(c for c in response.headers.get_all("Set-Cookie") if c.startswith("sessionid"))
+    assert "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session
+
+
+def test_the_app_behind_nginx_reaches_its_database(stack):
+    response = _https(stack, "GET", "/health/")
+    assert response.status == 200
+    assert json.loads(response.body)["checks"]["database"]["ok"] is True
