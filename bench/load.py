@@ -1,0 +1,195 @@
+"""Load test: 1, 100 and 1,000 simultaneous analysts on the 1M-client database.
+
+Usage: python -m bench.load [--users 1,100,1000] [--steady 120] [--spawn-rate 5]
+                            [--think 5,15] [--no-nginx]
+
+Production-shaped and loopback only: gunicorn (config/gunicorn.conf.py, DEBUG
+off, HTTPS) behind the repository's nginx config (TLS), PostgreSQL and Redis
+from DATABASE_URL/REDIS_URL, the database of bench.seed. Locust (headless,
+bench/locustfile.py) logs every user in (bcrypt, as in production), then each
+searches (the search benchmark's mix) and opens profiles with think time.
+Each stage is bounded: ramp-up (users / spawn rate) + steady state. Latencies
+are reported for the steady state only; logins (which happen during the
+ramp-up) and errors over the whole stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import ROOT, git_commit, print_table, summarize
+from bench.seed import ensure_bench_database
+from devstack.appserver import Gunicorn
+from devstack.embedded import free_port
+from devstack.nginx import Nginx, self_signed_cert
+from devstack.services import data_services
+
+PASSWORD = "Carga-de-teste-2026"  # noqa: S105 - throwaway accounts in the bench database
+TARGET_SEARCH_P95_MS = 300.0
+
+
+def _prepare(database_url: str, users: int) -> dict:
+    """Create the analysts and return sample values for the searches."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from accounts.roles import ANALISTA, sync_roles
+
+    sync_roles()
+    user_model = get_user_model()
+    emails = [f"carga{n:04d}@bench.local" for n in range(users)]
+    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
+    hashed = make_password(PASSWORD)  # one bcrypt hash for all: same password
+    created = user_model.objects.bulk_create(
+        [
+            user_model(email=e, nome=f"Carga {e[5:9]}", password=hashed)
+            for e in emails
+            if e not in existing
+        ]
+    )
+    group = Group.objects.get(name=ANALISTA)
+    group.user_set.add(*created)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cpf FROM clientes TABLESAMPLE SYSTEM (0.2) LIMIT 500")
+        cpfs = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT split_part(nome_completo, ' ', 1) || ' ' || split_part(nome_completo, ' ', 2)"
+            " FROM clientes TABLESAMPLE SYSTEM (0.2) LIMIT 500"
+        )
+        nomes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT DISTINCT cidade, uf FROM clientes_enderecos TABLESAMPLE SYSTEM (0.5) LIMIT 200"
+        )
+        cidades = [list(row) for row in cursor.fetchall()]
+    return {
+        "emails": emails,
+        "cpfs": cpfs,
+        "nomes": nomes,
+        "cidades": cidades,
+        "ufs": sorted({uf for _c, uf in cidades}),
+    }
+
+
+def _run_stage(*, host, users, spawn_rate, steady, think, samples_path, work) -> tuple[list, float]:
+    ramp = users / spawn_rate
+    results = work / f"records-{users}.json"
+    env = {
+        **os.environ,
+        "LOAD_SAMPLES": samples_path.read_text(),
+        "LOAD_PASSWORD": PASSWORD,
+        "LOAD_THINK": think,
+        "LOAD_RESULTS": str(results),
+    }
+    started = time.time()
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+            "--headless", "--only-summary", "--host", host,
+            "-u", str(users), "-r", str(spawn_rate),
+            "--run-time", f"{int(ramp + steady)}s", "--stop-timeout", "10",
+            "--loglevel", "WARNING",
+        ],
+        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return json.loads(results.read_text()), started + ramp
+
+
+def _table_rows(records: list, steady_from: float) -> list[list]:
+    names = sorted({r[0] for r in records if r[0] != "login (form)"})
+    rows = []
+    steady_end = max((r[3] for r in records), default=steady_from)
+    window = max(steady_end - steady_from, 1e-9)
+    for name in names:
+        all_of_name = [r for r in records if r[0] == name]
+        in_window = (
+            all_of_name if name == "login" else [r for r in all_of_name if r[3] >= steady_from]
+        )
+        stats = summarize([r[1] for r in in_window])
+        errors = sum(r[2] for r in all_of_name)
+        rate = len(in_window) / window if name != "login" else float("nan")
+        rows.append([name, stats["n"], stats["p50"], stats["p95"], stats["p99"], rate, errors])
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--users", default="1,100,1000")
+    parser.add_argument("--steady", type=int, default=120, help="seconds of steady state per stage")
+    parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second")
+    parser.add_argument("--think", default="5,15", help="think time range in seconds")
+    parser.add_argument("--no-nginx", action="store_true", help="hit gunicorn directly (HTTP)")
+    args = parser.parse_args()
+    stages = [int(n) for n in args.users.split(",")]
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "load-test-" + "k" * 60)
+    with data_services(), tempfile.TemporaryDirectory(prefix="gestao-load-") as tmp:
+        work = Path(tmp)
+        database_url = ensure_bench_database()
+        samples = work / "samples.json"
+        samples.write_text(json.dumps(_prepare(database_url, max(stages))))
+        app_port = free_port()
+        env = {
+            "DATABASE_URL": database_url,
+            "DEBUG": "false",
+            "HTTPS_ONLY": "false" if args.no_nginx else "true",
+            "TRUSTED_PROXIES": "127.0.0.1",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "STATIC_MANIFEST": "false",
+        }
+        load_before = os.getloadavg()[0]
+        with Gunicorn(port=app_port, env=env, log_path=work / "gunicorn.log", workers=5):
+            if args.no_nginx:
+                host, nginx = f"http://127.0.0.1:{app_port}", None
+            else:
+                https_port = free_port()
+                nginx = Nginx(
+                    work / "nginx",
+                    upstream=f"127.0.0.1:{app_port}",
+                    static_root=ROOT / "static",
+                    cert_dir=self_signed_cert(work / "certs", days=1),
+                    http_port=free_port(),
+                    https_port=https_port,
+                    worker_connections=4096,
+                ).start()
+                host = f"https://127.0.0.1:{https_port}"
+            try:
+                tables = []
+                for users in stages:
+                    records, steady_from = _run_stage(
+                        host=host, users=users, spawn_rate=args.spawn_rate, steady=args.steady,
+                        think=args.think, samples_path=samples, work=work,
+                    )  # fmt: skip
+                    tables.append((users, _table_rows(records, steady_from), os.getloadavg()[0]))
+            finally:
+                if nginx is not None:
+                    nginx.stop()
+    via = "gunicorn directly" if args.no_nginx else "nginx (TLS) → gunicorn"
+    for users, rows, load_after in tables:
+        print_table(
+            f"{users} simultaneous users, {via} (commit {git_commit()}, "
+            f"think {args.think} s, steady {args.steady} s, "
+            f"load avg {load_before:.2f} before / {load_after:.2f} after)",
+            ["step", "n", "p50 (ms)", "p95 (ms)", "p99 (ms)", "req/s", "errors"],
+            rows,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

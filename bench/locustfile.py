@@ -1,0 +1,103 @@
+"""Locust user of bench/load.py: an analyst who logs in, searches, opens profiles.
+
+Run by ``python -m bench.load`` (which prepares users, data and servers and
+passes everything through LOAD_* environment variables), not by hand.
+Every request is recorded with its time so the runner can report the steady
+state separately from the ramp-up.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+
+from locust import FastHttpUser, between, events, task
+
+SAMPLES = json.loads(os.environ["LOAD_SAMPLES"])
+PASSWORD = os.environ["LOAD_PASSWORD"]
+THINK_MIN, THINK_MAX = (float(v) for v in os.environ.get("LOAD_THINK", "5,15").split(","))
+RESULTS = os.environ["LOAD_RESULTS"]
+# The search benchmark's mix of search kinds (weights).
+SEARCH_MIX = {"cpf": 30, "nome": 40, "cidade": 15, "filtros": 15}
+PROFILE_LINK = re.compile(r'href="/clientes/(\d+)/"')
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+_accounts = itertools.count()
+_records: list[tuple[str, float, int, float]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
+    _records.append((name, response_time, 1 if exception else 0, time.time()))
+
+
+@events.quitting.add_listener
+def _save(environment, **kwargs):
+    with open(RESULTS, "w") as out:
+        json.dump(_records, out)
+
+
+def _search_params(kind: str) -> dict:
+    if kind == "cpf":
+        return {"cpf": random.choice(SAMPLES["cpfs"])}
+    if kind == "nome":
+        return {"nome": random.choice(SAMPLES["nomes"])}
+    if kind == "cidade":
+        cidade, uf = random.choice(SAMPLES["cidades"])
+        return {"cidade": cidade, "uf": uf}
+    return {
+        "uf": random.choice(SAMPLES["ufs"]),
+        "sexo": random.choice(["M", "F"]),
+        "idade_min": 30,
+        "idade_max": 45,
+    }
+
+
+class Analista(FastHttpUser):
+    wait_time = between(THINK_MIN, THINK_MAX)
+
+    def on_start(self):
+        self.email = SAMPLES["emails"][next(_accounts) % len(SAMPLES["emails"])]
+        self.profile_ids: list[str] = []
+        origin = self.host.rstrip("/")
+        page = self.client.get("/conta/entrar/", name="login (form)")
+        token = CSRF_FIELD.search(page.text or "")
+        with self.client.post(
+            "/conta/entrar/",
+            data={
+                "username": self.email,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Origin": origin, "Referer": origin + "/conta/entrar/"},
+            name="login",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login: HTTP {response.status_code}")
+
+    @task(10)
+    def search(self):
+        kind = random.choices(list(SEARCH_MIX), weights=SEARCH_MIX.values())[0]
+        with self.client.get(
+            "/clientes/",
+            params=_search_params(kind),
+            headers={"HX-Request": "true"},
+            name=f"busca: {kind}",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                return
+            found = PROFILE_LINK.findall(response.text or "")
+            if found:
+                self.profile_ids = found[:5]
+
+    @task(4)
+    def profile(self):
+        if not self.profile_ids:
+            return
+        self.client.get(f"/clientes/{random.choice(self.profile_ids)}/", name="perfil")
