@@ -12,3 +12,4 @@ LOGINS = Counter(
     "Tentativas de login, por resultado (succeeded/failed).",
     ["result"],
 )
+LOCKOUTS = Counter("gestao_lockouts_total", "Bloqueios por excesso de tentativas de login.")

@@ -1,4 +1,4 @@
-"""Count logins; log every Celery task with its duration.
+"""Count logins and lockouts; log every Celery task with its duration.
 
 Task durations are logged, not exported as metrics: workers are not scraped
 (exports' durations come from the database, see monitoring.collectors).
@@ -8,10 +8,11 @@ import logging
 import time
 
 from celery import signals as celery_signals
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from monitoring.metrics import LOGINS
+from monitoring.metrics import LOCKOUTS, LOGINS
 
 task_logger = logging.getLogger("gestao.task")
 _started: dict[str, float] = {}
@@ -25,6 +26,16 @@ def _login_succeeded(sender, **kwargs):
 @receiver(user_login_failed, dispatch_uid="monitoring_login_failed")
 def _login_failed(sender, **kwargs):
     LOGINS.labels(result="failed").inc()
+
+
+def _locked_out(sender, **kwargs):
+    LOCKOUTS.inc()
+
+
+if apps.is_installed("axes"):  # the lockout backend of accounts
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_locked_out, dispatch_uid="monitoring_lockout")
 
 
 @celery_signals.task_prerun.connect(dispatch_uid="monitoring_task_start")
