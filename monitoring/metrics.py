@@ -5,7 +5,7 @@ read from PostgreSQL/Redis at scrape time live in monitoring.collectors.
 Names start with ``gestao_`` so the Grafana dashboard finds ours at a glance.
 """
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 LOGINS = Counter(
     "gestao_logins_total",
@@ -13,3 +13,9 @@ LOGINS = Counter(
     ["result"],
 )
 LOCKOUTS = Counter("gestao_lockouts_total", "Bloqueios por excesso de tentativas de login.")
+SEARCH_LATENCY = Histogram(
+    "gestao_search_duration_seconds",
+    "Duração das pesquisas de clientes (tela e API), por tipo de pesquisa.",
+    ["kind"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5),
+)

@@ -1,11 +1,26 @@
-"""One structured log line per request."""
+"""One structured log line per request, and search latency by kind."""
 
 import logging
 import time
 
 from django.utils.functional import empty
 
+from monitoring.metrics import SEARCH_LATENCY
+
 logger = logging.getLogger("gestao.request")
+
+# Views that search clients (screen, API search and API list with filters).
+SEARCH_VIEWS = {"clientes:search", "clients-search", "clients-list"}
+# A search's kind is its most selective criterion, in this order.
+SEARCH_KINDS = (("cpf", "cpf"), ("nome", "nome"), ("q", "texto"), ("cidade", "cidade"))
+
+
+def search_kind(params) -> str:
+    """Return what a search looked for: cpf, nome, texto, cidade or filtros."""
+    for param, kind in SEARCH_KINDS:
+        if params.get(param, "").strip():
+            return kind
+    return "filtros"
 
 
 class RequestLogMiddleware:
@@ -36,6 +51,8 @@ class RequestLogMiddleware:
             "duration_ms": duration_ms,
             "user_id": user.pk if user is not None and user.is_authenticated else None,
         }
+        if match and match.view_name in SEARCH_VIEWS and request.method == "GET":
+            SEARCH_LATENCY.labels(kind=search_kind(request.GET)).observe(duration_ms / 1000)
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         logger.log(
             level,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from conftest import TEST_PASSWORD
+from monitoring.middleware import search_kind
 
 TOKEN = "t" * 40
 
@@ -125,3 +126,18 @@ def test_a_dead_redis_does_not_break_the_scrape(client, settings):
     text = _scrape(client)
     assert _value(text, "gestao_redis_up") == 0
     assert "gestao_active_sessions" in text
+
+
+@pytest.mark.parametrize(
+    ("params", "kind"),
+    [
+        ({"cpf": "123.456.789-09", "nome": "Maria"}, "cpf"),
+        ({"nome": "Maria", "uf": "SP"}, "nome"),
+        ({"q": "maria silva"}, "texto"),
+        ({"cidade": "Campinas", "uf": "SP"}, "cidade"),
+        ({"uf": "SP", "idade_min": "30"}, "filtros"),
+        ({"cpf": "  "}, "filtros"),
+    ],
+)
+def test_search_kind_is_the_most_selective_criterion(params, kind):
+    assert search_kind(params) == kind
