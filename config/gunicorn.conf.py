@@ -22,7 +22,7 @@ max_requests_jitter = 500
 accesslog = None
 errorlog = "-"
 # gunicorn believes X-Forwarded-Proto only from the same proxies as Django
-# (config/client_ip.py); nobody when TRUSTED_PROXIES is unset.
+# (config/trusted_proxy.py); nobody when TRUSTED_PROXIES is unset.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
 # Request bodies and headers of hostile size are refused before Django sees them.
 limit_request_line = 8190

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: the request id and audit context exist for everything below.
     "audit.middleware.RequestContextMiddleware",
-    "config.client_ip.TrustedProxyMiddleware",
+    "config.trusted_proxy.TrustedProxyMiddleware",
     "monitoring.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -226,9 +226,6 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Addresses/networks of the reverse proxies (nginx) allowed to set
-# X-Forwarded-For/-Proto; anyone else's are dropped (config/client_ip.py).
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
 SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
@@ -296,7 +293,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # Per user when logged in, per client IP (config/client_ip.py) otherwise;
+    # Per user when logged in, per client IP (accounts/client_ip.py) otherwise;
     # over the limit: 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.UserRateThrottle",
@@ -350,9 +347,9 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.normalized_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-# IPs or CIDRs of our reverse proxies: X-Forwarded-For (and X-Request-ID) are
-# believed only when the connection comes from one of them (see
-# accounts/client_ip.py, audit/middleware.py).
+# IPs or CIDRs of our reverse proxies: X-Forwarded-For, X-Forwarded-Proto and
+# X-Request-ID are believed only when the connection comes from one of them
+# (see accounts/client_ip.py, config/trusted_proxy.py, audit/middleware.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- API tokens (djangorestframework-simplejwt) ------------------------------

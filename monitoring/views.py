@@ -1,7 +1,7 @@
 """/metrics for Prometheus: per-process metrics plus scrape-time ones.
 
 Not public: allowed only from METRICS_ALLOWED_NETWORKS (the client's real IP,
-see config.client_ip) or with ``Authorization: Bearer <METRICS_TOKEN>``; nginx
+see accounts.client_ip) or with ``Authorization: Bearer <METRICS_TOKEN>``; nginx
 also refuses the path from outside. Anyone else gets 403.
 """
 
@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import multiprocess
 
-from config.client_ip import client_ip
+from accounts.client_ip import client_ip
 from monitoring.collectors import scrape_registry
 
 
