@@ -79,11 +79,11 @@ def tight_rates(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.5"]
 
 
-def _api(client, ip="10.0.0.5", forwarded=None):
+def _api(client, ip="10.0.0.5", forwarded=None, path="/api/schema/"):
     extra = {"REMOTE_ADDR": ip}
     if forwarded:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client.get("/api/schema/", **extra)
+    return client.get(path, **extra)
 
 
 @pytest.mark.django_db
@@ -110,11 +110,12 @@ def test_a_forged_forwarded_for_does_not_reset_the_quota(client, tight_rates):
 
 @pytest.mark.django_db
 def test_authenticated_api_calls_are_limited_per_user(client, tight_rates, analista, gerente):
+    me = "/api/v1/auth/me/"
     client.force_login(analista)
-    statuses = [_api(client).status_code for _ in range(4)]
+    statuses = [_api(client, path=me).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     client.force_login(gerente)
-    assert _api(client).status_code == 200
+    assert _api(client, path=me).status_code == 200
 
 
 @pytest.mark.django_db

@@ -142,3 +142,11 @@ def test_a_dead_redis_does_not_break_the_scrape(client, settings):
 )
 def test_search_kind_is_the_most_selective_criterion(params, kind):
     assert search_kind(params) == kind
+
+
+@pytest.mark.django_db
+def test_lockouts_are_counted(client, analista, settings):
+    before = _value(_scrape(client), "gestao_lockouts_total")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/conta/entrar/", {"username": analista.email, "password": "errada-123"})
+    assert _value(_scrape(client), "gestao_lockouts_total") == before + 1
