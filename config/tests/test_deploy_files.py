@@ -88,3 +88,13 @@ def test_prometheus_and_grafana_are_optional_and_wired_to_the_repository_files()
         "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro"
         in (services["grafana"]["volumes"])
     )
+
+
+def test_healthchecks_use_a_host_the_app_accepts():
+    services = _compose()["services"]
+    allowed = services["web"]["environment"]["ALLOWED_HOSTS"].split(",")
+    for name in ("web", "nginx"):
+        command = " ".join(services[name]["healthcheck"]["test"])
+        assert "/health/" in command
+        host = re.search(r"Host[\"']?:\s*[\"']?(\w+)", command).group(1)
+        assert host in allowed, (name, host)
