@@ -42,6 +42,7 @@ def _prepare(database_url: str, users: int) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
@@ -76,6 +77,7 @@ def _prepare(database_url: str, users: int) -> dict:
         )
         cidades = [list(row) for row in cursor.fetchall()]
     return {
+        "bcrypt_rounds": settings.BCRYPT_ROUNDS,
         "emails": emails,
         "cpfs": cpfs,
         "nomes": nomes,
@@ -142,7 +144,8 @@ def main() -> int:
         work = Path(tmp)
         database_url = ensure_bench_database()
         samples = work / "samples.json"
-        samples.write_text(json.dumps(_prepare(database_url, max(stages))))
+        prepared = _prepare(database_url, max(stages))
+        samples.write_text(json.dumps(prepared))
         app_port = free_port()
         env = {
             "DATABASE_URL": database_url,
@@ -184,6 +187,7 @@ def main() -> int:
         print_table(
             f"{users} simultaneous users, {via} (commit {git_commit()}, "
             f"think {args.think} s, steady {args.steady} s, "
+            f"bcrypt {prepared['bcrypt_rounds']} rounds, "
             f"load avg {load_before:.2f} before / {load_after:.2f} after)",
             ["step", "n", "p50 (ms)", "p95 (ms)", "p99 (ms)", "req/s", "errors"],
             rows,
