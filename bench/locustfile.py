@@ -12,6 +12,7 @@ import os
 import random
 import re
 import time
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, events, task
 
@@ -95,6 +96,38 @@ class Analista(FastHttpUser):
             found = PROFILE_LINK.findall(response.text or "")
             if found:
                 self.profile_ids = found[:5]
+
+    @task(1)
+    def export(self):
+        """Export a small search (one city and sex) as CSV, as the screen does."""
+        cidade, uf = random.choice(SAMPLES["cidades"])
+        token = next((c.value for c in self.client.cookiejar if c.name == "csrftoken"), "")
+        origin = self.host.rstrip("/")
+        with self.client.post(
+            "/relatorios/exportar/",
+            data=urlencode(
+                {
+                    "cidade": cidade,
+                    "uf": uf,
+                    "sexo": random.choice(["M", "F"]),
+                    "exp-format": "csv",
+                    "exp-csv_dialect": "excel",
+                    "exp-fields": ["cpf", "nome_completo", "email"],
+                },
+                doseq=True,
+            ),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": token,
+                "Origin": origin,
+                "Referer": origin + "/clientes/",
+            },
+            name="exportar",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code not in (200, 302):
+                response.failure(f"HTTP {response.status_code}")
 
     @task(4)
     def profile(self):
