@@ -34,6 +34,22 @@ PANELS = [
         ],
     ),
     (
+        "Pesquisas: latência p95 por tipo",
+        "s",
+        [
+            (
+                "{{kind}}",
+                "histogram_quantile(0.95, sum by (le, kind) "
+                "(rate(gestao_search_duration_seconds_bucket[5m])))",
+            )
+        ],
+    ),
+    (
+        "Pesquisas por tipo",
+        "reqps",
+        [("{{kind}}", "sum by (kind) (rate(gestao_search_duration_seconds_count[5m]))")],
+    ),
+    (
         "Logins por resultado",
         "ops",
         [("{{result}}", "sum by (result) (rate(gestao_logins_total[5m]))")],
@@ -56,6 +72,11 @@ PANELS = [
         [("ping", "gestao_redis_ping_seconds"), ("disponível", "gestao_redis_up")],
     ),
     ("Fila do Celery", "short", [("{{queue}}", "gestao_celery_queue_length")]),
+    (
+        "Bloqueios por tentativas de login",
+        "short",
+        [("bloqueios", "increase(gestao_lockouts_total[1h])")],
+    ),
     (
         "Erros 5xx",
         "reqps",

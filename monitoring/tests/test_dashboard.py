@@ -18,6 +18,8 @@ def test_every_charted_metric_is_served_by_metrics(client, settings, analista):
     settings.METRICS_TOKEN = "k" * 32
     client.post("/conta/entrar/", {"username": analista.email, "password": "errada-123"})
     client.get("/conta/entrar/")
+    client.force_login(analista)
+    client.get("/api/v1/clients/", {"cpf": "123"})
     served = client.get("/metrics", HTTP_AUTHORIZATION="Bearer " + "k" * 32).content.decode()
     names = set(re.findall(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )", served, re.M))
     for panel in dashboard.dashboard()["panels"]:

@@ -150,3 +150,12 @@ def test_lockouts_are_counted(client, analista, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/conta/entrar/", {"username": analista.email, "password": "errada-123"})
     assert _value(_scrape(client), "gestao_lockouts_total") == before + 1
+
+
+@pytest.mark.django_db
+def test_search_latency_is_reported_by_kind(client, analista):
+    series, labels = "gestao_search_duration_seconds_count", 'kind="nome"'
+    before = _value(_scrape(client), series, labels)
+    client.force_login(analista)
+    assert client.get("/api/v1/clients/", {"nome": "Maria"}).status_code == 200
+    assert _value(_scrape(client), series, labels) == before + 1
