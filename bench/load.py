@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -76,7 +77,19 @@ def _prepare(database_url: str, users: int) -> dict:
             "SELECT DISTINCT cidade, uf FROM clientes_enderecos TABLESAMPLE SYSTEM (0.5) LIMIT 200"
         )
         cidades = [list(row) for row in cursor.fetchall()]
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        search_path = reverse("clientes:search")
+    except NoReverseMatch:
+        search_path = reverse("clients-list")
+    try:
+        export_path = reverse("reports:export_create")
+    except NoReverseMatch:
+        export_path = ""
     return {
+        "search_path": search_path,
+        "export_path": export_path,
         "bcrypt_rounds": settings.BCRYPT_ROUNDS,
         "emails": emails,
         "cpfs": cpfs,
@@ -95,6 +108,8 @@ def _run_stage(*, host, users, spawn_rate, steady, think, samples_path, work) ->
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_THINK": think,
         "LOAD_RESULTS": str(results),
+        "LOAD_SEARCH_PATH": json.loads(samples_path.read_text())["search_path"],
+        "LOAD_EXPORT_PATH": json.loads(samples_path.read_text())["export_path"],
     }
     started = time.time()
     subprocess.run(
@@ -139,7 +154,8 @@ def main() -> int:
     args = parser.parse_args()
     stages = [int(n) for n in args.users.split(",")]
     os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "load-test-" + "k" * 60)
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+    os.environ.setdefault("JWT_SIGNING_KEY", secrets.token_urlsafe(64))
     with data_services(), tempfile.TemporaryDirectory(prefix="gestao-load-") as tmp:
         work = Path(tmp)
         database_url = ensure_bench_database()
@@ -187,7 +203,8 @@ def main() -> int:
         print_table(
             f"{users} simultaneous users, {via} (commit {git_commit()}, "
             f"think {args.think} s, steady {args.steady} s, "
-            f"bcrypt {prepared['bcrypt_rounds']} rounds, "
+            f"bcrypt {prepared['bcrypt_rounds']} rounds, searches on {prepared['search_path']}, "
+            f"exports {'on' if prepared['export_path'] else 'not installed'}, "
             f"load avg {load_before:.2f} before / {load_after:.2f} after)",
             ["step", "n", "p50 (ms)", "p95 (ms)", "p99 (ms)", "req/s", "errors"],
             rows,

@@ -22,7 +22,12 @@ THINK_MIN, THINK_MAX = (float(v) for v in os.environ.get("LOAD_THINK", "5,15").s
 RESULTS = os.environ["LOAD_RESULTS"]
 # The search benchmark's mix of search kinds (weights).
 SEARCH_MIX = {"cpf": 30, "nome": 40, "cidade": 15, "filtros": 15}
-PROFILE_LINK = re.compile(r'href="/clientes/(\d+)/"')
+# The search screen (HTMX partial) when installed, else the client list API,
+# which runs the same search (clientes.selectors.cliente_search).
+SEARCH_PATH = os.environ.get("LOAD_SEARCH_PATH", "/clientes/")
+# Exports once reports' export screen is installed ("" skips the step).
+EXPORT_PATH = os.environ.get("LOAD_EXPORT_PATH", "")
+PROFILE_LINK = re.compile(r'href="/clientes/(\d+)/"|"id_cliente":\s*(\d+)')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _accounts = itertools.count()
@@ -84,7 +89,7 @@ class Analista(FastHttpUser):
     def search(self):
         kind = random.choices(list(SEARCH_MIX), weights=SEARCH_MIX.values())[0]
         with self.client.get(
-            "/clientes/",
+            SEARCH_PATH,
             params=_search_params(kind),
             headers={"HX-Request": "true"},
             name=f"busca: {kind}",
@@ -93,18 +98,20 @@ class Analista(FastHttpUser):
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return
-            found = PROFILE_LINK.findall(response.text or "")
+            found = [a or b for a, b in PROFILE_LINK.findall(response.text or "")]
             if found:
                 self.profile_ids = found[:5]
 
     @task(1)
     def export(self):
         """Export a small search (one city and sex) as CSV, as the screen does."""
+        if not EXPORT_PATH:
+            return
         cidade, uf = random.choice(SAMPLES["cidades"])
         token = next((c.value for c in self.client.cookiejar if c.name == "csrftoken"), "")
         origin = self.host.rstrip("/")
         with self.client.post(
-            "/relatorios/exportar/",
+            EXPORT_PATH,
             data=urlencode(
                 {
                     "cidade": cidade,
