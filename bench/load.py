@@ -7,7 +7,8 @@ Production-shaped and loopback only: gunicorn (config/gunicorn.conf.py, DEBUG
 off, HTTPS) behind the repository's nginx config (TLS), PostgreSQL and Redis
 from DATABASE_URL/REDIS_URL, the database of bench.seed. Locust (headless,
 bench/locustfile.py) logs every user in (bcrypt, as in production), then each
-searches (the search benchmark's mix) and opens profiles with think time.
+searches (bench/search.py's mix of screen and API searches), opens profiles
+and now and then exports a small search, with think time.
 Each stage is bounded: ramp-up (users / spawn rate) + steady state. Latencies
 are reported for the steady state only; logins (which happen during the
 ramp-up) and errors over the whole stage.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import subprocess
 import sys
@@ -26,6 +28,8 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, git_commit, print_table, summarize
+from bench.search import _sample as search_sample
+from bench.search import query_mix
 from bench.seed import ensure_bench_database
 from devstack.appserver import Gunicorn
 from devstack.embedded import free_port
@@ -66,36 +70,28 @@ def _prepare(database_url: str, users: int) -> dict:
     group = Group.objects.get(name=ANALISTA)
     group.user_set.add(*created)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT cpf FROM clientes TABLESAMPLE SYSTEM (0.2) LIMIT 500")
-        cpfs = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT split_part(nome_completo, ' ', 1) || ' ' || split_part(nome_completo, ' ', 2)"
-            " FROM clientes TABLESAMPLE SYSTEM (0.2) LIMIT 500"
-        )
-        nomes = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             "SELECT DISTINCT cidade, uf FROM clientes_enderecos TABLESAMPLE SYSTEM (0.5) LIMIT 200"
         )
         cidades = [list(row) for row in cursor.fetchall()]
+    rng = random.Random(2026)
+    searches = [
+        [kind, path, params]
+        for kind, requests in query_mix(rng, search_sample(rng)).items()
+        for path, params in requests
+    ]
     from django.urls import NoReverseMatch, reverse
 
-    try:
-        search_path = reverse("clientes:search")
-    except NoReverseMatch:
-        search_path = reverse("clients-list")
     try:
         export_path = reverse("reports:export_create")
     except NoReverseMatch:
         export_path = ""
     return {
-        "search_path": search_path,
         "export_path": export_path,
         "bcrypt_rounds": settings.BCRYPT_ROUNDS,
         "emails": emails,
-        "cpfs": cpfs,
-        "nomes": nomes,
+        "searches": searches,
         "cidades": cidades,
-        "ufs": sorted({uf for _c, uf in cidades}),
     }
 
 
@@ -108,7 +104,6 @@ def _run_stage(*, host, users, spawn_rate, steady, think, samples_path, work) ->
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_THINK": think,
         "LOAD_RESULTS": str(results),
-        "LOAD_SEARCH_PATH": json.loads(samples_path.read_text())["search_path"],
         "LOAD_EXPORT_PATH": json.loads(samples_path.read_text())["export_path"],
     }
     started = time.time()
@@ -142,6 +137,19 @@ def _table_rows(records: list, steady_from: float) -> list[list]:
     return rows
 
 
+def _search_summary(records: list, steady_from: float) -> dict:
+    """All searches of a stage in the steady state, plus the stage's totals."""
+    steady = [r for r in records if r[3] >= steady_from]
+    searches = [r[1] for r in steady if r[0].startswith("busca:")]
+    window = max(max((r[3] for r in records), default=steady_from) - steady_from, 1e-9)
+    return {
+        **summarize(searches),
+        "rps": len(steady) / window,
+        "errors": sum(r[2] for r in records),
+        "requests": len(records),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -150,6 +158,11 @@ def main() -> int:
     parser.add_argument("--steady", type=int, default=120, help="seconds of steady state per stage")
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second")
     parser.add_argument("--think", default="5,15", help="think time range in seconds")
+    parser.add_argument(
+        "--baseline-think",
+        default="0.5,1",
+        help="think time of the 1-user stage (an idle server either way; more samples)",
+    )
     parser.add_argument("--no-nginx", action="store_true", help="hit gunicorn directly (HTTP)")
     args = parser.parse_args()
     stages = [int(n) for n in args.users.split(",")]
@@ -192,18 +205,52 @@ def main() -> int:
                 for users in stages:
                     records, steady_from = _run_stage(
                         host=host, users=users, spawn_rate=args.spawn_rate, steady=args.steady,
-                        think=args.think, samples_path=samples, work=work,
+                        think=args.baseline_think if users == 1 else args.think,
+                        samples_path=samples, work=work,
                     )  # fmt: skip
-                    tables.append((users, _table_rows(records, steady_from), os.getloadavg()[0]))
+                    tables.append(
+                        (
+                            users,
+                            _table_rows(records, steady_from),
+                            _search_summary(records, steady_from),
+                            os.getloadavg()[0],
+                        )
+                    )
             finally:
                 if nginx is not None:
                     nginx.stop()
     via = "gunicorn directly" if args.no_nginx else "nginx (TLS) → gunicorn"
-    for users, rows, load_after in tables:
+    single_p95 = next((summary["p95"] for users, _r, summary, _l in tables if users == 1), None)
+    summary_rows = []
+    for users, _rows, summary, _load in tables:
+        if users >= 1000:
+            target, what = TARGET_SEARCH_P95_MS, "300 ms"
+        elif users > 1 and single_p95:
+            target, what = 1.2 * single_p95, "1.2x single-user p95"
+        else:
+            target, what = None, "-"
+        ratio = f"{summary['p95'] / target:.2f}" if target else "-"
+        summary_rows.append(
+            [
+                users, summary["n"], summary["p50"], summary["p95"], summary["p99"],
+                summary["rps"], f"{summary['errors']} / {summary['requests']}",
+                f"{target:.1f} ({what})" if target else what, ratio,
+            ]
+        )  # fmt: skip
+    print_table(
+        f"Load test summary: all searches in the steady state (commit {git_commit()}, "
+        f"load avg {load_before:.2f} before)",
+        [
+            "users", "searches", "p50 (ms)", "p95 (ms)", "p99 (ms)", "req/s (all steps)",
+            "errors / requests", "target p95 (ms)", "ratio p95/target",
+        ],
+        summary_rows,
+    )  # fmt: skip
+    for users, rows, _summary, load_after in tables:
         print_table(
             f"{users} simultaneous users, {via} (commit {git_commit()}, "
-            f"think {args.think} s, steady {args.steady} s, "
-            f"bcrypt {prepared['bcrypt_rounds']} rounds, searches on {prepared['search_path']}, "
+            f"think {args.baseline_think if users == 1 else args.think} s, steady {args.steady} s, "
+            f"bcrypt {prepared['bcrypt_rounds']} rounds, "
             f"exports {'on' if prepared['export_path'] else 'not installed'}, "
             f"load avg {load_before:.2f} before / {load_after:.2f} after)",
             ["step", "n", "p50 (ms)", "p95 (ms)", "p99 (ms)", "req/s", "errors"],

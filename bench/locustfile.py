@@ -20,11 +20,6 @@ SAMPLES = json.loads(os.environ["LOAD_SAMPLES"])
 PASSWORD = os.environ["LOAD_PASSWORD"]
 THINK_MIN, THINK_MAX = (float(v) for v in os.environ.get("LOAD_THINK", "5,15").split(","))
 RESULTS = os.environ["LOAD_RESULTS"]
-# The search benchmark's mix of search kinds (weights).
-SEARCH_MIX = {"cpf": 30, "nome": 40, "cidade": 15, "filtros": 15}
-# The search screen (HTMX partial) when installed, else the client list API,
-# which runs the same search (clientes.selectors.cliente_search).
-SEARCH_PATH = os.environ.get("LOAD_SEARCH_PATH", "/clientes/")
 # Exports once reports' export screen is installed ("" skips the step).
 EXPORT_PATH = os.environ.get("LOAD_EXPORT_PATH", "")
 PROFILE_LINK = re.compile(r'href="/clientes/(\d+)/"|"id_cliente":\s*(\d+)')
@@ -43,22 +38,6 @@ def _record(request_type, name, response_time, response_length, exception=None, 
 def _save(environment, **kwargs):
     with open(RESULTS, "w") as out:
         json.dump(_records, out)
-
-
-def _search_params(kind: str) -> dict:
-    if kind == "cpf":
-        return {"cpf": random.choice(SAMPLES["cpfs"])}
-    if kind == "nome":
-        return {"nome": random.choice(SAMPLES["nomes"])}
-    if kind == "cidade":
-        cidade, uf = random.choice(SAMPLES["cidades"])
-        return {"cidade": cidade, "uf": uf}
-    return {
-        "uf": random.choice(SAMPLES["ufs"]),
-        "sexo": random.choice(["M", "F"]),
-        "idade_min": 30,
-        "idade_max": 45,
-    }
 
 
 class Analista(FastHttpUser):
@@ -87,10 +66,11 @@ class Analista(FastHttpUser):
 
     @task(10)
     def search(self):
-        kind = random.choices(list(SEARCH_MIX), weights=SEARCH_MIX.values())[0]
+        # bench/search.py's mix: each kind as often as that benchmark sends it.
+        kind, path, params = random.choice(SAMPLES["searches"])
         with self.client.get(
-            SEARCH_PATH,
-            params=_search_params(kind),
+            path,
+            params=params,
             headers={"HX-Request": "true"},
             name=f"busca: {kind}",
             catch_response=True,
