@@ -25,11 +25,11 @@ _ANALISTA_PERMS = [
 ]
 ROLE_PERMISSIONS = {
     ANALISTA: _ANALISTA_PERMS,
-    GERENTE: [*_ANALISTA_PERMS, "clientes.view_cpf_completo"],
+    GERENTE: [*_ANALISTA_PERMS, "clientes.view_cpf_completo", "monitoring.view_dailyusage"],
     ADMINISTRADOR: None,  # None: every permission of the project's apps
 }
 
-ADMIN_APPS = ("accounts", "clientes", "reports", "audit", "django_celery_beat")
+ADMIN_APPS = ("accounts", "clientes", "reports", "audit", "django_celery_beat", "monitoring")
 
 
 def sync_roles():

@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The managers' metrics page reads these daily aggregates of the audit trail.
+    "monitoring-aggregate-usage": {
+        "task": "monitoring.tasks.aggregate_usage",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Auth ------------------------------------------------------------------

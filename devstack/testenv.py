@@ -24,6 +24,8 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+    # Console lines as a person reads them (the JSON formatter has its own tests).
+    os.environ.setdefault("LOG_FORMAT", "plain")
     # Still bcrypt, at its minimum work factor: hundreds of test logins stay fast.
     os.environ.setdefault("BCRYPT_ROUNDS", "4")
     try:

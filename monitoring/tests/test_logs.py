@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from audit.log_filters import CpfMaskingFilter, RequestIdFilter
 from config.celery import app as celery_app
 from monitoring.json_logs import JsonFormatter
 
@@ -17,6 +18,9 @@ def json_lines():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
+    # As on the console handler of settings.LOGGING.
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(CpfMaskingFilter())
     logger = logging.getLogger("gestao")
     logger.addHandler(handler)
     try:
@@ -33,8 +37,9 @@ def double(value):
 @pytest.mark.django_db
 def test_one_json_line_per_request_without_the_query_string(client, analista, json_lines):
     client.force_login(analista)
-    client.get("/?q=123.456.789-09")
+    response = client.get("/?q=123.456.789-09")
     (entry,) = [e for e in json_lines() if e["logger"] == "gestao.request"]
+    assert entry["request_id"] == response["X-Request-ID"]
     assert entry["route"] == "/" and entry["view"] == "home"
     assert entry["method"] == "GET" and entry["status"] == 200
     assert entry["user_id"] == analista.pk

@@ -1,0 +1,85 @@
+"""The managers' metrics page: who may see it, and the numbers it shows."""
+
+import csv
+import io
+
+import pytest
+
+from monitoring.tests.usage_fixtures import DAY1, DAY2, seed_events
+from monitoring.usage import usage_aggregate_day
+
+URL = "/relatorios/metricas/"
+PERIOD = {"inicio": DAY1.isoformat(), "fim": DAY2.isoformat()}
+
+
+@pytest.fixture
+def aggregated(db):
+    seed_events()
+    for day in (DAY1, DAY2):
+        usage_aggregate_day(dia=day)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "status"), [(None, 302), ("analista", 403), ("gerente", 200), ("administrador", 200)]
+)
+def test_only_managers_and_administrators_see_the_metrics(client, request, who, status):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(URL)
+    assert response.status_code == status
+    if who is None:
+        assert response["Location"].startswith("/conta/entrar/")
+
+
+def test_page_shows_the_period_numbers(client, gerente, aggregated):
+    client.force_login(gerente)
+    response = client.get(URL, PERIOD)
+    assert response.status_code == 200
+    summary = dict(response.context["summary"])
+    assert summary["Pesquisas"] == "5"
+    assert summary["Pesquisas com resultado"] == "80,0%"
+    assert summary["Tempo médio de pesquisa"] == "102,0 ms"
+    assert summary["Tempo p95 de pesquisa (estimado)"] == "450 ms"
+    assert summary["Acerto do cache"] == "75,0%"
+    assert summary["Exportações"] == "3"
+    assert summary["Logins com falha"] == "2"
+    assert summary["Clientes novos"] == "11"
+    html = response.content.decode()
+    assert 'data-grafico="exportacoes"' in html
+    assert 'id="metricas-dados" type="application/json"' in html
+    chart = response.context["chart_data"]
+    assert chart["exportacoes"] == {"csv": [2, 0], "xlsx": [1, 0]}
+    assert chart["pesquisas"] == [4, 1]
+
+
+def test_csv_download_has_one_row_per_day(client, gerente, aggregated):
+    client.force_login(gerente)
+    response = client.get(URL, {**PERIOD, "formato": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "metricas-2026-03-10-a-2026-03-11.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Dia", "Pesquisas", "Pesquisas com resultado (%)"]
+    assert "Exportações CSV" in rows[0] and "Exportações XLSX" in rows[0]
+    day1 = dict(zip(rows[0], rows[1], strict=True))
+    assert day1["Dia"] == "2026-03-10"
+    assert day1["Pesquisas"] == "4" and day1["Tempo p95 (ms)"] == "344.5"
+    assert day1["Exportações CSV"] == "2" and day1["Clientes novos"] == "11"
+    assert len(rows) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"inicio": "2026-03-11", "fim": "2026-03-10"}, "A data final deve ser igual"),
+        ({"inicio": "2024-01-01", "fim": "2026-03-10"}, "até 366 dias"),
+        ({"inicio": "ontem", "fim": "2026-03-10"}, "Informe uma data válida"),
+    ],
+)
+def test_a_bad_period_is_a_400_with_a_message(client, gerente, params, message):
+    client.force_login(gerente)
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
