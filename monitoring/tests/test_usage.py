@@ -56,3 +56,19 @@ def test_days_without_events_are_zero(aggregated):
     period = usage_period(inicio=DAY2, fim=DAY2.replace(day=13))
     assert [d.get("pesquisas") for d in period.days] == [1, 0, 0]
     assert period.days[1].taxa_sucesso is None
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_rebuilds_today_and_yesterday():
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from audit.choices import Action
+    from audit.models import AuditEvent
+
+    AuditEvent.objects.create(action=Action.LOGIN_FAILED, channel="web", details={})
+    call_command("aggregate_usage", days=2)
+    today = timezone.localdate()
+    assert DailyUsage.objects.get(dia=today, metrica="logins_falhos").valor == 1
+    yesterday = today - timezone.timedelta(days=1)
+    assert DailyUsage.objects.get(dia=yesterday, metrica="logins_falhos").valor == 0
