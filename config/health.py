@@ -10,8 +10,8 @@ exports wait, so those are "degraded" (200) and show up in monitoring.
 import asyncio
 import datetime
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -77,7 +77,12 @@ def _summary(result) -> dict:
 @require_GET
 def health(request):
     """Return the status of database, cache, broker and workers as JSON."""
-    checks = {name: _summary(result) for name, result in async_to_sync(_run_checks)().items()}
+    # The probes are coroutines: run them on a private event loop in a worker
+    # thread, whatever the calling thread already runs (async_to_sync refuses
+    # a thread with a running loop).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, _run_checks()).result()
+    checks = {name: _summary(result) for name, result in results.items()}
     if not checks["database"]["ok"]:
         status, code = "down", 503
     elif all(check["ok"] for check in checks.values()):

@@ -239,7 +239,7 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Content Security Policy: own origin only, no inline script or style (HTMX's
-# indicator style is off via <meta name="htmx-config">), no framing.
+# indicator style is turned off in static/js/app.js), no framing.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -57,7 +57,6 @@ def test_templates_have_no_inline_script_or_style(client, analista):
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "<style" not in html
     assert " style=" not in html
-    assert '"includeIndicatorStyles": false' in html
 
 
 @pytest.mark.django_db
