@@ -100,10 +100,75 @@ class CeleryQueueCollector:
         yield family
 
 
+class ExportCollector:
+    """Export jobs kept in the database, by format and status, and how long
+    the ones finished in the last day took (p95 per format)."""
+
+    def collect(self):
+        from django.db.models import Count, F
+
+        from reports.models import ExportJob
+
+        def read():
+            counts = list(ExportJob.objects.values_list("format", "status").annotate(n=Count("pk")))
+            since = timezone.now() - timezone.timedelta(days=1)
+            durations = {}
+            finished = ExportJob.objects.filter(
+                finished_at__gte=since, started_at__isnull=False
+            ).values_list("format", F("finished_at") - F("started_at"))
+            for fmt, took in finished:
+                durations.setdefault(fmt, []).append(took.total_seconds())
+            return counts, durations
+
+        result = _probe("exports", read)
+        if result is None:
+            return
+        counts, durations = result
+        jobs = GaugeMetricFamily(
+            "gestao_exports",
+            "Exportações guardadas, por formato e situação.",
+            labels=["format", "status"],
+        )
+        for fmt, status, n in counts:
+            jobs.add_metric([fmt, status], n)
+        yield jobs
+        p95 = GaugeMetricFamily(
+            "gestao_export_duration_p95_seconds",
+            "p95 da duração das exportações concluídas nas últimas 24 h, por formato.",
+            labels=["format"],
+        )
+        for fmt, values in durations.items():
+            values.sort()
+            p95.add_metric([fmt], values[min(len(values) - 1, int(0.95 * len(values)))])
+        yield p95
+
+
+class ConsistencyCollector:
+    """The last cache reconciliation: share of cached clients equal to PostgreSQL."""
+
+    def collect(self):
+        from clientes.models import ConsistencyCheck
+
+        last = _probe("consistency", lambda: ConsistencyCheck.objects.order_by("-ran_at").first())
+        if last is not None:
+            yield GaugeMetricFamily(
+                "gestao_cache_consistency_ratio",
+                "Consistência cache x PostgreSQL na última reconciliação (0 a 1).",
+                value=last.ratio,
+            )
+
+
 def scrape_registry() -> CollectorRegistry:
     """Return a registry of the scrape-time collectors (kept apart from the
     per-process ones, which gunicorn's multiprocess mode aggregates)."""
     registry = CollectorRegistry(auto_describe=False)
-    for collector in (SessionCollector(), RedisCacheCollector(), CeleryQueueCollector()):
+    collectors = (
+        SessionCollector(),
+        RedisCacheCollector(),
+        CeleryQueueCollector(),
+        ExportCollector(),
+        ConsistencyCollector(),
+    )
+    for collector in collectors:
         registry.register(collector)
     return registry

@@ -73,6 +73,21 @@ PANELS = [
     ),
     ("Fila do Celery", "short", [("{{queue}}", "gestao_celery_queue_length")]),
     (
+        "Exportações por formato e situação",
+        "short",
+        [("{{format}} {{status}}", "gestao_exports")],
+    ),
+    (
+        "Exportações: duração p95 (24 h)",
+        "s",
+        [("{{format}}", "gestao_export_duration_p95_seconds")],
+    ),
+    (
+        "Consistência do cache (última reconciliação)",
+        "percentunit",
+        [("consistência", "gestao_cache_consistency_ratio")],
+    ),
+    (
         "Bloqueios por tentativas de login",
         "short",
         [("bloqueios", "increase(gestao_lockouts_total[1h])")],

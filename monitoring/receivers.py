@@ -1,7 +1,7 @@
 """Count logins and lockouts; log every Celery task with its duration.
 
 Task durations are logged, not exported as metrics: workers are not scraped
-(exports' durations come from the database, see monitoring.collectors).
+(export durations come from the database, see monitoring.collectors).
 """
 
 import logging

@@ -80,7 +80,9 @@ def test_stopped_redis_falls_back_to_postgresql_and_recovers(
         assert cliente_get_by_cpf(user=None, cpf=cliente.cpf).nome_completo == (
             "Alterado com o Redis fora"
         )
-    assert client.get("/health/").json()["status"] == "ok"
+    # The cache probe recovers; the overall status stays "degraded" here only
+    # because unit tests run no Celery worker (see config/health.py).
+    assert client.get("/health/").json()["checks"]["cache"]["ok"] is True
 
 
 def test_invalidation_missed_while_redis_hung_is_not_served_when_it_returns(

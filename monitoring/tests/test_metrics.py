@@ -159,3 +159,27 @@ def test_search_latency_is_reported_by_kind(client, analista):
     client.force_login(analista)
     assert client.get("/api/v1/clients/", {"nome": "Maria"}).status_code == 200
     assert _value(_scrape(client), series, labels) == before + 1
+
+
+@pytest.mark.django_db
+def test_exports_and_cache_consistency_are_read_from_the_database(client, analista):
+    from clientes.models import ConsistencyCheck
+    from reports.models import ExportJob
+
+    now = timezone.now()
+    for seconds, status in ((2, "done"), (4, "done"), (1, "failed")):
+        ExportJob.objects.create(
+            owner=analista,
+            format="csv",
+            status=status,
+            started_at=now - timezone.timedelta(seconds=seconds),
+            finished_at=now,
+        )
+    ExportJob.objects.create(owner=analista, format="xlsx", status="pending")
+    ConsistencyCheck.objects.create(ran_at=now - timezone.timedelta(hours=1), ratio=0.5)
+    ConsistencyCheck.objects.create(ran_at=now, ratio=0.998)
+    text = _scrape(client)
+    assert _value(text, "gestao_exports", 'format="csv",status="done"') == 2
+    assert _value(text, "gestao_exports", 'format="xlsx",status="pending"') == 1
+    assert _value(text, "gestao_export_duration_p95_seconds", 'format="csv"') == pytest.approx(4)
+    assert _value(text, "gestao_cache_consistency_ratio") == pytest.approx(0.998)
