@@ -20,9 +20,10 @@ def _networks(proxies: tuple[str, ...]):
     return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
 
 
-def _parse(value: str):
+def parse_ip(value):
+    """Return an ip_address object, or None for anything that is not an address."""
     try:
-        return ipaddress.ip_address(value.strip())
+        return ipaddress.ip_address(str(value).strip())
     except ValueError:
         return None
 
@@ -31,17 +32,23 @@ def _is_trusted(address, networks) -> bool:
     return any(address in network for network in networks)
 
 
+def is_trusted_proxy(address) -> bool:
+    """Return True when ``address`` (text or ip_address) is one of TRUSTED_PROXIES."""
+    parsed = parse_ip(address or "")
+    return parsed is not None and _is_trusted(parsed, _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request) -> str:
     """Return the address of the client that sent ``request``."""
     remote = request.META.get("REMOTE_ADDR", "")
     networks = _networks(tuple(settings.TRUSTED_PROXIES))
-    peer = _parse(remote)
+    peer = parse_ip(remote)
     if peer is None or not networks or not _is_trusted(peer, networks):
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     client = peer
     for hop in reversed([h for h in forwarded.split(",") if h.strip()]):
-        address = _parse(hop)
+        address = parse_ip(hop)
         if address is None:
             # A garbled entry: nothing to its left can be trusted.
             break

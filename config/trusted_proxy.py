@@ -9,27 +9,10 @@ accounts.client_ip.client_ip, which applies the same rule.
 
 from __future__ import annotations
 
-import ipaddress
-from functools import lru_cache
-
-from django.conf import settings
+from accounts.client_ip import is_trusted_proxy
 
 # Headers only a trusted proxy may send (request.META names).
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_REAL_IP")
-
-
-@lru_cache(maxsize=8)
-def _networks(entries: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry)
-
-
-def is_trusted_proxy(address: str) -> bool:
-    """Return True when ``address`` belongs to a configured trusted proxy."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return False
-    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 class TrustedProxyMiddleware:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.trusted_proxy import is_trusted_proxy
+from accounts.client_ip import is_trusted_proxy
 
 
 @pytest.mark.parametrize(
