@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=30),
     },
+    "accounts-housekeeping": {
+        "task": "accounts.tasks.accounts_housekeeping",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # The managers' metrics page reads these daily aggregates of the audit trail.
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",

@@ -1,0 +1,26 @@
+"""Periodic clean-up of what logins leave behind."""
+
+from axes.models import AccessAttempt
+from celery import shared_task
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+
+@shared_task
+def accounts_housekeeping() -> dict[str, int]:
+    """Delete expired sessions, expired refresh tokens and failed logins past their cool-off.
+
+    None of these can authenticate anyone any more; keeping them only grows
+    tables that every login reads.
+    """
+    now = timezone.now()
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    # Deleting an outstanding token cascades to its blacklist entry.
+    _total, deleted = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+    tokens = deleted.get(OutstandingToken._meta.label, 0)
+    attempts, _ = AccessAttempt.objects.filter(
+        attempt_time__lt=now - settings.AXES_COOLOFF_TIME
+    ).delete()
+    return {"sessions": sessions, "tokens": tokens, "attempts": attempts}
