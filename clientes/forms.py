@@ -19,6 +19,7 @@ from clientes.br import (
 )
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.selectors import cliente_get_by_cpf
+from clientes.services import CLIENTE_FIELDS, ENDERECO_FIELDS, TELEFONE_FIELDS
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 
 
@@ -29,15 +30,7 @@ class ClienteForm(forms.ModelForm):
 
     class Meta:
         model = Cliente
-        fields = [
-            "cpf",
-            "nome_completo",
-            "nome_social",
-            "data_nascimento",
-            "sexo",
-            "nome_mae",
-            "email",
-        ]
+        fields = list(CLIENTE_FIELDS)
         widgets = {
             "cpf": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off", "data-mask": "cpf",
@@ -81,16 +74,7 @@ class ClienteForm(forms.ModelForm):
 class EnderecoForm(forms.ModelForm):
     class Meta:
         model = Endereco
-        fields = [
-            "cep",
-            "logradouro",
-            "numero",
-            "complemento",
-            "bairro",
-            "cidade",
-            "uf",
-            "principal",
-        ]
+        fields = list(ENDERECO_FIELDS)
         widgets = {
             "cep": forms.TextInput(
                 attrs={
@@ -118,7 +102,7 @@ class EnderecoForm(forms.ModelForm):
 class TelefoneForm(forms.ModelForm):
     class Meta:
         model = Telefone
-        fields = ["tipo", "numero", "principal"]
+        fields = list(TELEFONE_FIELDS)
         widgets = {
             "numero": forms.TextInput(
                 attrs={"inputmode": "tel", "data-mask": "telefone",
