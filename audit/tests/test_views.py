@@ -215,3 +215,9 @@ def test_count_is_capped_instead_of_counting_millions(admin_client_, monkeypatch
 def test_dashboard_card_only_for_administrators(client, request, role, shown):
     client.force_login(request.getfixturevalue(role))
     assert ('href="/auditoria/"' in client.get(reverse("home")).content.decode()) is shown
+
+
+def test_details_are_shown_as_json(admin_client_):
+    make_event(details={"filtros": {"q": "joão"}, "resultados": 2})
+    html = admin_client_.get(PAGE).content.decode().replace("&quot;", '"')
+    assert '{"filtros": {"q": "joão"}, "resultados": 2}' in html
