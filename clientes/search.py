@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThan, LessThan, StartsWith
@@ -207,16 +207,29 @@ def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
     """Clients with an address in the city and/or state (one address matching both).
 
     The city is compared whole, accent- and case-insensitively ("sao paulo").
+    The principal address is matched on the client row itself (its folded
+    city and UF, kept by the triggers of migration 0006); the other addresses,
+    which only ~10% of clients have, through a partial index whose ids the
+    primary key looks up. Both sides are index scans OR-ed in one bitmap.
     """
-    enderecos = Endereco.objects.filter(cliente=OuterRef("pk"))
+    principal, secondary, params = [], ["NOT principal"], []
+    if uf:
+        principal.append('"clientes"."uf_principal" = %s')
+        secondary.append("uf = %s")
     if cidade:
         folded = fold(cidade)
         if not folded:
             return queryset.none()
-        enderecos = enderecos.filter(cidade_busca=folded)
-    if uf:
-        enderecos = enderecos.filter(uf=uf)
-    return queryset.filter(Exists(enderecos))
+        principal.append('"clientes"."cidade_principal_busca" = %s')
+        secondary.append("cidade_busca = %s")
+    values = [v for v in (uf, fold(cidade) if cidade else "") if v]
+    params = [*values, *values]
+    sql = (
+        f"({' AND '.join(principal)}) OR \"clientes\".\"id_cliente\" = ANY(ARRAY("
+        f"SELECT cliente_id FROM clientes_enderecos WHERE {' AND '.join(secondary)}))"
+    )
+    # Values are bound parameters; the SQL is fixed text.
+    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
 
 
 def by_cep(queryset: QuerySet, value: str) -> QuerySet:
@@ -405,9 +418,11 @@ def facet_conditions(today: date | None = None) -> list[FacetCondition]:
     return conditions
 
 
-# Broad searches estimate the UF category from this many of their matches (one
-# address lookup each); exactly counted searches look up all of them.
+# Broad searches estimate the UF category from this many of their matches;
+# exactly counted searches count all of them. The UF of a client is that of its
+# principal address, copied onto the client row (migration 0006).
 UF_SAMPLE = 1_000
+_UF_PRINCIPAL = RawSQL('"clientes"."uf_principal"', [], output_field=TextField())
 
 
 @dataclass(frozen=True)
@@ -445,8 +460,17 @@ def search_matches(
         rank, extra = relevance(text), Length(key)
     matches = (
         queryset.order_by()
-        .annotate(sort_key=F(key), rank=rank, extra=extra)
-        .values("id_cliente", "sort_key", "rank", "extra", "ativo", "sexo", "data_nascimento")[
+        .annotate(sort_key=F(key), rank=rank, extra=extra, uf_principal=_UF_PRINCIPAL)
+        .values(
+            "id_cliente",
+            "sort_key",
+            "rank",
+            "extra",
+            "ativo",
+            "sexo",
+            "data_nascimento",
+            "uf_principal",
+        )[
             : COUNT_CAP + 1
         ]
     )
@@ -458,11 +482,11 @@ def search_matches(
         WITH m AS MATERIALIZED ({matches_sql}),
         counted AS (SELECT count(*) AS total, {columns} FROM m),
         uf_sample AS (
-            SELECT e.uf FROM (
-                SELECT id_cliente, row_number() OVER () AS n FROM m
+            SELECT uf_principal AS uf FROM (
+                SELECT uf_principal, row_number() OVER () AS n FROM m
             ) s
-            JOIN clientes_enderecos e ON e.cliente_id = s.id_cliente AND e.principal
-            WHERE s.n <= CASE WHEN (SELECT total FROM counted) > %s THEN %s ELSE %s END
+            WHERE uf_principal IS NOT NULL
+              AND s.n <= CASE WHEN (SELECT total FROM counted) > %s THEN %s ELSE %s END
         )
         SELECT counted.*,
             (SELECT json_object_agg(uf, n) FROM

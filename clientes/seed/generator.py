@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from clientes.br import cpf_check_digits
+from clientes.search import fold
 from clientes.seed import data
 
 CLIENTE_COLUMNS = (
     "id_cliente", "cpf", "nome_completo", "nome_social", "data_nascimento", "sexo",
     "nome_mae", "email", "ativo", "motivo_inativacao", "created_at", "updated_at", "versao",
+    # Filled here so that the address trigger of migration 0006 updates nothing.
+    "cidade_principal_busca", "uf_principal",
 )  # fmt: skip
 ENDERECO_COLUMNS = (
     "cliente_id", "cep", "logradouro", "numero", "complemento", "bairro", "cidade", "uf",
@@ -162,25 +165,7 @@ class ClientGenerator:
                 first = ascii_fold(nome.split()[0])
                 last = ascii_fold(surnames[-1].split()[-1])
                 email = f"{first}.{last}{rng.randint(1, 9999)}@{self.domains.draw(rng, 1)[0]}"
-            clientes.append(
-                "\t".join(
-                    (
-                        str(id_cliente),
-                        cpf,
-                        nome,
-                        "",
-                        self._birth_date().isoformat(),
-                        sexo,
-                        nome_mae,
-                        email,
-                        "t" if ativo else "f",
-                        "" if ativo else "Solicitação do cliente",
-                        created.isoformat(),
-                        created.isoformat(),
-                        "1",
-                    )
-                )
-            )
+            nascimento = self._birth_date().isoformat()  # drawn in its old order
             for n_addr in range(1 if rng.random() < 0.9 else 2):
                 cidade, uf = self.cities.draw(rng, 1)[0]
                 street = f"{self.street_types.draw(rng, 1)[0]} {rng.choice(data.STREET_NAMES)}"
@@ -200,7 +185,28 @@ class ClientGenerator:
                     )
                 )
                 if n_addr == 0:
-                    home_uf = uf
+                    home_cidade, home_uf = cidade, uf
+            clientes.append(
+                "\t".join(
+                    (
+                        str(id_cliente),
+                        cpf,
+                        nome,
+                        "",
+                        nascimento,
+                        sexo,
+                        nome_mae,
+                        email,
+                        "t" if ativo else "f",
+                        "" if ativo else "Solicitação do cliente",
+                        created.isoformat(),
+                        created.isoformat(),
+                        "1",
+                        fold(home_cidade),
+                        home_uf,
+                    )
+                )
+            )
             phones = []
             if rng.random() < 0.92:
                 phones.append(("celular", self._phone(home_uf, mobile=True)))
