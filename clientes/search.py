@@ -21,7 +21,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThan, LessThan, StartsWith
@@ -212,7 +223,7 @@ def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
     which only ~10% of clients have, through a partial index whose ids the
     primary key looks up. Both sides are index scans OR-ed in one bitmap.
     """
-    principal, secondary, params = [], ["NOT principal"], []
+    principal, secondary = [], ["NOT principal"]
     if uf:
         principal.append('"clientes"."uf_principal" = %s')
         secondary.append("uf = %s")
@@ -225,7 +236,7 @@ def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
     values = [v for v in (uf, fold(cidade) if cidade else "") if v]
     params = [*values, *values]
     sql = (
-        f"({' AND '.join(principal)}) OR \"clientes\".\"id_cliente\" = ANY(ARRAY("
+        f'({" AND ".join(principal)}) OR "clientes"."id_cliente" = ANY(ARRAY('
         f"SELECT cliente_id FROM clientes_enderecos WHERE {' AND '.join(secondary)}))"
     )
     # Values are bound parameters; the SQL is fixed text.
@@ -470,9 +481,7 @@ def search_matches(
             "sexo",
             "data_nascimento",
             "uf_principal",
-        )[
-            : COUNT_CAP + 1
-        ]
+        )[: COUNT_CAP + 1]
     )
     matches_sql, matches_params = matches.query.sql_with_params()
     conditions = [c for c in facet_conditions(today) if c.facet != "uf"]
