@@ -136,6 +136,15 @@ class ClienteFilterSet(django_filters.FilterSet):
         fields = []
         form = ClienteSearchForm
 
+    def get_form_class(self):
+        # One form class per FilterSet class: django-filter builds a new one
+        # (and a new form field per filter) for every search otherwise, a
+        # measurable share of a CPF lookup.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_q(self, queryset, name, value):
         return search.by_query(queryset, value)
 
@@ -226,6 +235,19 @@ def _canonical_query(value: str) -> str:
     return _canonical_name(text)
 
 
+def validated_filterset(params: Mapping, queryset=None) -> ClienteFilterSet:
+    """Return the bound, valid FilterSet of search ``params`` over ``queryset``.
+
+    Raises ``ValidationError`` (pt-BR messages per parameter) for invalid ones.
+    """
+    if queryset is None:
+        queryset = Cliente.objects.none()
+    filterset = ClienteFilterSet(data=params, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset
+
+
 def normalize_params(params: Mapping) -> tuple[tuple[str, str], ...]:
     """Return the canonical form of search ``params``: sorted (name, value) pairs.
 
@@ -236,9 +258,11 @@ def normalize_params(params: Mapping) -> tuple[tuple[str, str], ...]:
     results ("silva joao" ranks differently from "joao silva"). Raises
     ``ValidationError`` for invalid parameters.
     """
-    filterset = ClienteFilterSet(data=params, queryset=Cliente.objects.none())
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
+    return normalized(validated_filterset(params))
+
+
+def normalized(filterset: ClienteFilterSet) -> tuple[tuple[str, str], ...]:
+    """Return ``normalize_params`` of a valid FilterSet's parameters."""
     pairs = []
     cleaned = filterset.form.cleaned_data
     for name, value in cleaned.items():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientes import search
 from clientes.cache import cached, profiles
-from clientes.filters import ClienteFilterSet, is_narrowing, normalize_params
+from clientes.filters import is_narrowing, normalized, validated_filterset
 from clientes.models import Cliente, Endereco, Telefone
 
 PAGE_SIZE_DEFAULT = 50
@@ -38,10 +38,7 @@ def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
     plain dict, e.g. the filters stored with an export job). Raises
     ``ValidationError`` (pt-BR messages per parameter) for invalid parameters.
     """
-    filterset = ClienteFilterSet(data=params, queryset=Cliente.objects.all())
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
+    return validated_filterset(params, Cliente.objects.all()).qs
 
 
 @dataclass(frozen=True)
@@ -129,10 +126,6 @@ def _validate_page(page, size) -> tuple[int, int]:
     return page, size
 
 
-def _filtered(params: Mapping) -> QuerySet[Cliente]:
-    return ClienteFilterSet(data=params, queryset=Cliente.objects.all()).qs
-
-
 def _with_address(queryset: QuerySet) -> QuerySet:
     principal = Endereco.objects.filter(cliente=OuterRef("pk"), principal=True).order_by()
     return queryset.annotate(
@@ -191,23 +184,25 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     nobody (``searched`` is False): the screen asks for one instead of dumping
     a million clients. Raises ``ValidationError``.
     """
-    normalized = normalize_params(params)
+    filterset = validated_filterset(params, Cliente.objects.all())
+    key = normalized(filterset)
     page, size = _validate_page(page, size)
-    criteria = dict(normalized)
+    criteria = dict(key)
     ordering = criteria.get("ordering") or search.default_ordering(criteria)
-    if not is_narrowing(normalized):
-        return SearchPage(params=normalized, page=page, size=size, ordering=ordering)
+    if not is_narrowing(key):
+        return SearchPage(params=key, page=page, size=size, ordering=ordering)
     today = timezone.localdate()
     # Served from Redis until the next client write (search generation). The
-    # normalised params make the same search typed differently share one entry;
-    # ages depend on the day and facet labels on the language.
+    # normalised params make the same search typed differently share one entry
+    # (and find the same clients, so the FilterSet of the parameters as typed
+    # computes it); ages depend on the day and facet labels on the language.
     return cached(
-        (_SEARCH_PAGE_LAYOUT, today.isoformat(), get_language(), normalized, page, size),
-        lambda: _search_page(normalized, criteria, ordering, page, size, today),
+        (_SEARCH_PAGE_LAYOUT, today.isoformat(), get_language(), key, page, size),
+        lambda: _search_page(filterset, key, criteria, ordering, page, size, today),
     )
 
 
-def _search_page(normalized, criteria, ordering, page, size, today) -> SearchPage:
+def _search_page(filterset, key, criteria, ordering, page, size, today) -> SearchPage:
     offset = (page - 1) * size
     with transaction.atomic(), connection.cursor() as cursor:
         # Prefer index paths: a LIMITed sequential scan looks cheap to the
@@ -219,7 +214,7 @@ def _search_page(normalized, criteria, ordering, page, size, today) -> SearchPag
         # 17,000 addresses is joined by scanning 300,000 clients of an age band.
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         matches = search.search_matches(
-            _filtered(criteria), ordering, offset, size + 1, today, search.name_text(criteria)
+            filterset.qs, ordering, offset, size + 1, today, search.name_text(criteria)
         )
         rows = _rows_by_id(matches.page_ids[:size], today)
     suggestions = []
@@ -228,7 +223,7 @@ def _search_page(normalized, criteria, ordering, page, size, today) -> SearchPag
         suggestions = search.suggest_names(typed)
     full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
     return SearchPage(
-        params=normalized,
+        params=key,
         page=page,
         size=size,
         ordering=ordering,
@@ -249,16 +244,16 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     ``after`` is the ``next_key`` of the previous page; the order is the
     search's ``ordering``. Raises ``ValidationError``.
     """
-    normalized = normalize_params(params)
+    filterset = validated_filterset(params, Cliente.objects.all())
     _page, size = _validate_page(1, size)
-    criteria = dict(normalized)
+    criteria = dict(normalized(filterset))
     ordering = criteria.get("ordering") or search.DEFAULT_ORDERING
     if ordering == search.RELEVANCE:
         raise ValidationError(
             {"ordering": [_("A paginação por cursor não aceita a ordenação por relevância.")]}
         )
     column, _descending = search.ordering_columns(ordering)
-    queryset = _filtered(criteria)
+    queryset = filterset.qs
     if after is not None:
         queryset = search.after_key(queryset, ordering, after)
     today = timezone.localdate()
