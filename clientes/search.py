@@ -218,29 +218,29 @@ def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
     """Clients with an address in the city and/or state (one address matching both).
 
     The city is compared whole, accent- and case-insensitively ("sao paulo").
-    The principal address is matched on the client row itself (its folded
-    city and UF, kept by the triggers of migration 0006); the other addresses,
-    which only ~10% of clients have, through a partial index whose ids the
-    primary key looks up. Both sides are index scans OR-ed in one bitmap.
+    Both sides are on the client row, kept by triggers: the principal address
+    as columns (migration 0006, with an index on UF, city and birth date) and
+    the other addresses, which ~10% of clients have, as tokens in a partial
+    GIN index (migration 0007). The two index scans are OR-ed in one bitmap.
     """
-    principal, secondary = [], ["NOT principal"]
+    folded = fold(cidade) if cidade else ""
+    if cidade and not folded:
+        return queryset.none()
+    principal, params = [], []
     if uf:
         principal.append('"clientes"."uf_principal" = %s')
-        secondary.append("uf = %s")
-    if cidade:
-        folded = fold(cidade)
-        if not folded:
-            return queryset.none()
+        params.append(uf)
+    if folded:
         principal.append('"clientes"."cidade_principal_busca" = %s')
-        secondary.append("cidade_busca = %s")
-    values = [v for v in (uf, fold(cidade) if cidade else "") if v]
-    params = [*values, *values]
+        params.append(folded)
+    tokens = {(True, True): f"local:{uf}:{folded}", (True, False): f"uf:{uf}"}
+    token = tokens.get((bool(uf), bool(folded)), f"cidade:{folded}")
     sql = (
-        f'({" AND ".join(principal)}) OR "clientes"."id_cliente" = ANY(ARRAY('
-        f"SELECT cliente_id FROM clientes_enderecos WHERE {' AND '.join(secondary)}))"
+        f"({' AND '.join(principal)}) "
+        'OR "clientes"."enderecos_secundarios_busca" @> ARRAY[%s]::text[]'
     )
     # Values are bound parameters; the SQL is fixed text.
-    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
+    return queryset.filter(RawSQL(sql, [*params, token], output_field=BooleanField()))  # noqa: S611
 
 
 def by_cep(queryset: QuerySet, value: str) -> QuerySet:

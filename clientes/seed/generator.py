@@ -20,8 +20,8 @@ from clientes.seed import data
 CLIENTE_COLUMNS = (
     "id_cliente", "cpf", "nome_completo", "nome_social", "data_nascimento", "sexo",
     "nome_mae", "email", "ativo", "motivo_inativacao", "created_at", "updated_at", "versao",
-    # Filled here so that the address trigger of migration 0006 updates nothing.
-    "cidade_principal_busca", "uf_principal",
+    # Filled here so that the address triggers of migrations 0006/0007 update nothing.
+    "cidade_principal_busca", "uf_principal", "enderecos_secundarios_busca",
 )  # fmt: skip
 ENDERECO_COLUMNS = (
     "cliente_id", "cep", "logradouro", "numero", "complemento", "bairro", "cidade", "uf",
@@ -31,6 +31,20 @@ TELEFONE_COLUMNS = ("cliente_id", "tipo", "numero", "principal")
 
 INACTIVE_SHARE = 0.10
 EMAIL_SHARE = 0.85
+
+
+def other_address_tokens(addresses: list[tuple[str, str]]) -> str:
+    """Return the COPY text of ``enderecos_secundarios_busca`` for (cidade, uf) pairs.
+
+    The same sorted tokens migration 0007's trigger computes, or NULL (``\\N``).
+    """
+    tokens = set()
+    for cidade, uf in addresses:
+        folded = fold(cidade)
+        tokens.update((f"uf:{uf}", f"cidade:{folded}", f"local:{uf}:{folded}"))
+    if not tokens:
+        return "\\N"
+    return "{" + ",".join(f'"{token}"' for token in sorted(tokens)) + "}"
 
 
 @dataclass
@@ -166,6 +180,7 @@ class ClientGenerator:
                 last = ascii_fold(surnames[-1].split()[-1])
                 email = f"{first}.{last}{rng.randint(1, 9999)}@{self.domains.draw(rng, 1)[0]}"
             nascimento = self._birth_date().isoformat()  # drawn in its old order
+            others = []
             for n_addr in range(1 if rng.random() < 0.9 else 2):
                 cidade, uf = self.cities.draw(rng, 1)[0]
                 street = f"{self.street_types.draw(rng, 1)[0]} {rng.choice(data.STREET_NAMES)}"
@@ -186,6 +201,8 @@ class ClientGenerator:
                 )
                 if n_addr == 0:
                     home_cidade, home_uf = cidade, uf
+                else:
+                    others.append((cidade, uf))
             clientes.append(
                 "\t".join(
                     (
@@ -204,6 +221,7 @@ class ClientGenerator:
                         "1",
                         fold(home_cidade),
                         home_uf,
+                        other_address_tokens(others),
                     )
                 )
             )

@@ -82,3 +82,26 @@ def test_a_new_principal_address_is_searchable_at_once(db):
     cliente = make_cliente(make_cpf("123123123"), "Bia Nova", 40, "Manaus", "AM")
     assert cliente.pk in _ids({"cidade": "manaus", "uf": "AM"})
     assert _uf_facet({"q": "bia nova"}) == {"AM": 1}
+
+
+def test_editing_another_address_city_is_searchable(ana):
+    outro = Endereco.objects.get(cliente=ana, principal=False)
+    outro.cidade, outro.uf = "Belém", "PA"
+    outro.save()
+    assert ana.pk in _ids({"cidade": "belem", "uf": "PA"})
+    assert ana.pk in _ids({"uf": "PA"})
+    assert ana.pk not in _ids({"cidade": "curitiba"})
+    assert ana.pk not in _ids({"uf": "PR"})
+    assert _uf_facet({"q": "ana teste"}) == {"PE": 1}  # the category is the principal's
+
+
+def test_adding_another_address_later_is_searchable(db):
+    cliente = make_cliente(make_cpf("321321321"), "Caio Novo", 33, "Natal", "RN")
+    assert cliente.pk not in _ids({"cidade": "cuiaba"})
+    Endereco.objects.create(
+        cliente=cliente, cep="78000000", logradouro="Rua A", numero="1", bairro="Centro",
+        cidade="Cuiabá", uf="MT", principal=False,
+    )  # fmt: skip
+    assert cliente.pk in _ids({"cidade": "cuiaba", "uf": "MT"})
+    assert cliente.pk in _ids({"cidade": "cuiaba"})
+    assert cliente.pk not in _ids({"cidade": "cuiaba", "uf": "RN"})

@@ -81,3 +81,29 @@ def test_seed_keeps_sequences_and_indexes_usable():
     novo = Cliente.objects.create(cpf="52998224725", nome_completo="Novo Cliente")
     assert novo.id_cliente == 101
     assert indexes_after >= 6
+
+
+def test_seed_writes_the_address_columns_the_triggers_would():
+    """The loader COPYs the search columns of migrations 0006/0007 already computed."""
+    call_command("seed_clients", count=2000, seed=11)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE c.enderecos_secundarios_busca IS NOT NULL),
+                   count(*) FILTER (WHERE c.enderecos_secundarios_busca IS DISTINCT FROM (
+                       SELECT array_agg(DISTINCT t ORDER BY t)
+                         FROM clientes_enderecos e,
+                              LATERAL unnest(ARRAY['uf:' || e.uf, 'cidade:' || e.cidade_busca,
+                                                   'local:' || e.uf || ':' || e.cidade_busca]
+                                             COLLATE "C") AS t
+                        WHERE e.cliente_id = c.id_cliente AND NOT e.principal)),
+                   count(*) FILTER (WHERE c.uf_principal || ':' || c.cidade_principal_busca
+                       IS DISTINCT FROM (SELECT e.uf || ':' || e.cidade_busca
+                                           FROM clientes_enderecos e
+                                          WHERE e.cliente_id = c.id_cliente AND e.principal))
+              FROM clientes c
+            """
+        )
+        with_others, wrong_others, wrong_principal = cursor.fetchone()
+    assert 100 < with_others < 400  # ~10% of clients have a second address
+    assert (wrong_others, wrong_principal) == (0, 0)
