@@ -28,6 +28,8 @@ ORDERING_CHOICES = [(search.RELEVANCE, _("relevância"))] + [
         ("data_nascimento", _("data de nascimento")),
         ("created_at", _("data de cadastro")),
         ("id_cliente", _("código")),
+        ("cidade", _("cidade")),
+        ("status", _("status")),
     ]
     for name, label in [
         (column, _("%(coluna)s (crescente)") % {"coluna": column_label}),

@@ -35,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Length, Lower
-from django.db.models.lookups import GreaterThan, LessThan, StartsWith
+from django.db.models.lookups import GreaterThan, IsNull, LessThan, StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -303,13 +303,24 @@ ORDERINGS = {
     "idade": "-data_nascimento",  # older first = earlier birth date
     "created_at": "created_at",
     "id_cliente": "id_cliente",
+    "cidade": "cidade_principal_busca",  # of the principal address, folded
+    "status": "-ativo",  # actives first, as "Ativo" < "Inativo"
 }
 DEFAULT_ORDERING = "nome_completo"
 # Searches for a name rank by default: the exact name first, then names having
 # every typed word whole, then names where they are only prefixes; within each,
 # shorter names (fewer words the analyst did not type) first, then A-Z.
 RELEVANCE = "relevancia"
-NULLABLE_ORDERINGS = frozenset({"data_nascimento"})
+NULLABLE_ORDERINGS = frozenset({"data_nascimento", "cidade_principal_busca"})
+# Columns kept by triggers, not model fields (migration 0006).
+_RAW_COLUMNS = frozenset({"cidade_principal_busca", "uf_principal"})
+
+
+def sort_column(column: str):
+    """Return the expression of a sorting column (model field or trigger-kept column)."""
+    if column in _RAW_COLUMNS:
+        return RawSQL(f'"clientes"."{column}"', [], output_field=TextField())  # noqa: S611
+    return F(column)
 
 
 def name_text(criteria) -> str:
@@ -359,8 +370,8 @@ def order(queryset: QuerySet, ordering: str, text: str = "") -> QuerySet:
     if column == "id_cliente":
         return queryset.order_by("-id_cliente" if descending else "id_cliente")
     if descending:
-        return queryset.order_by(F(column).desc(), F("id_cliente").desc())
-    return queryset.order_by(F(column).asc(), F("id_cliente").asc())
+        return queryset.order_by(sort_column(column).desc(), F("id_cliente").desc())
+    return queryset.order_by(sort_column(column).asc(), F("id_cliente").asc())
 
 
 def after_key(queryset: QuerySet, ordering: str, key: list) -> QuerySet:
@@ -370,23 +381,22 @@ def after_key(queryset: QuerySet, ordering: str, key: list) -> QuerySet:
     value, last_id = key
     if column == "id_cliente":
         return queryset.filter(compare(F("id_cliente"), last_id))
+    expression = sort_column(column)
+    is_null = IsNull(expression, True)
     if value is None:  # NULLs sort last ascending, first descending
         if descending:
             return queryset.filter(
-                Q(**{f"{column}__isnull": True}, id_cliente__lt=last_id)
-                | Q(**{f"{column}__isnull": False})
+                (Q(is_null) & Q(id_cliente__lt=last_id)) | Q(IsNull(expression, False))
             )
-        return queryset.filter(**{f"{column}__isnull": True}).filter(
-            compare(F("id_cliente"), last_id)
-        )
+        return queryset.filter(is_null).filter(compare(F("id_cliente"), last_id))
     # A row comparison (col, id) > (v, id) walks the (col, id) index directly.
-    row = Func(F(column), F("id_cliente"), function="ROW", output_field=TextField())
+    row = Func(expression, F("id_cliente"), function="ROW", output_field=TextField())
     typed = Value(_typed(column, value))
     key = Func(typed, Value(last_id), function="ROW", output_field=TextField())
     after = compare(row, key)
     if descending or column not in NULLABLE_ORDERINGS:
         return queryset.filter(after)
-    return queryset.filter(Q(after) | Q(**{f"{column}__isnull": True}))
+    return queryset.filter(Q(after) | Q(is_null))
 
 
 def _typed(column: str, value):
@@ -471,7 +481,7 @@ def search_matches(
         rank, extra = relevance(text), Length(key)
     matches = (
         queryset.order_by()
-        .annotate(sort_key=F(key), rank=rank, extra=extra, uf_principal=_UF_PRINCIPAL)
+        .annotate(sort_key=sort_column(key), rank=rank, extra=extra, uf_principal=_UF_PRINCIPAL)
         .values(
             "id_cliente",
             "sort_key",

@@ -257,12 +257,12 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     if after is not None:
         queryset = search.after_key(queryset, ordering, after)
     today = timezone.localdate()
-    fields = ROW_FIELDS if column in ROW_FIELDS else (*ROW_FIELDS, column)
-    values = list(_with_address(queryset).values(*fields)[: size + 1])
+    queryset = queryset.annotate(sort_value=search.sort_column(column))
+    values = list(_with_address(queryset).values(*ROW_FIELDS, "sort_value")[: size + 1])
     next_key = None
     if len(values) > size:
         last = values[size - 1]
-        key = last[column]
+        key = last["sort_value"]
         next_key = [key.isoformat() if hasattr(key, "isoformat") else key, last["id_cliente"]]
     rows = [_row({f: v[f] for f in ROW_FIELDS}, today) for v in values[:size]]
     return KeysetPage(rows=rows, next_key=next_key, ordering=ordering)

@@ -35,6 +35,8 @@ SORTABLE_COLUMNS = (
     ("cpf", _("CPF")),
     ("nome_completo", _("Nome")),
     ("idade", _("Idade")),
+    ("cidade", _("Cidade/UF")),
+    ("status", _("Status")),
 )
 PAGE_SIZES = (10, 20, 50, 100)
 RESULTS_TARGET = "resultados"

@@ -8,7 +8,7 @@ age" search at 1M clients. Now each client row carries the sorted tokens of
 its other addresses (``uf:SP``, ``cidade:sao paulo``, ``local:SP:sao paulo``;
 NULL without other addresses) in a small partial GIN index, so "any address
 matches" is one bitmap OR-ed with the principal index. A city searched without its UF
-gets its own index (0006's starts with the UF).
+gets its own index (0006's starts with the UF), which also sorts by city.
 
 Like 0006's columns this is plain SQL (an ORM ``save()`` never overwrites it),
 kept in step by statement-level triggers on ``clientes_enderecos``; the update
@@ -80,13 +80,15 @@ CREATE INDEX clientes_enderecos_secundarios
   WHERE enderecos_secundarios_busca IS NOT NULL;
 DROP INDEX enderecos_secundarios;
 -- A city without UF cannot use 0006's index (UF first): 28 ms for Goiânia.
-CREATE INDEX clientes_cidade_nasc
-  ON clientes (cidade_principal_busca, data_nascimento, id_cliente);
+-- These also sort by city and status (keyset pages walk them).
+CREATE INDEX clientes_ordem_cidade ON clientes (cidade_principal_busca, id_cliente);
+CREATE INDEX clientes_ordem_status ON clientes (ativo, id_cliente);
 ANALYZE clientes;
 """
 
 BACKWARD = r"""
-DROP INDEX IF EXISTS clientes_cidade_nasc;
+DROP INDEX IF EXISTS clientes_ordem_cidade;
+DROP INDEX IF EXISTS clientes_ordem_status;
 CREATE INDEX IF NOT EXISTS enderecos_secundarios
   ON clientes_enderecos (uf, cidade_busca, cliente_id) WHERE NOT principal;
 DROP TRIGGER IF EXISTS enderecos_secundarios_insert ON clientes_enderecos;

@@ -137,6 +137,12 @@ def test_deep_page_within_the_cap_is_allowed(clientes):
         ("-idade", ["davila", "joao", "maria_silva", "conceicao"]),
         ("cpf", ["conceicao", "maria_silva", "davila", "joao"]),
         ("-created_at", ["davila", "conceicao", "maria_silva", "joao"]),
+        # City of the principal address, accent-insensitive ("Goiânia" < "Recife").
+        ("cidade", ["conceicao", "davila", "maria_silva", "joao"]),
+        ("-cidade", ["joao", "maria_silva", "davila", "conceicao"]),
+        # Actives first; ties by code in the same direction.
+        ("status", ["maria_silva", "conceicao", "joao", "davila"]),
+        ("-status", ["davila", "joao", "conceicao", "maria_silva"]),
     ],
 )
 def test_orderings(clientes, ordering, expected):
@@ -167,7 +173,9 @@ def test_pages_never_repeat_or_skip_a_client(namesakes, ordering):
     assert seen == list(cliente_search(user=None, params=params).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("ordering", ["id_cliente", "nome_completo", "-idade", "cpf"])
+@pytest.mark.parametrize(
+    "ordering", ["id_cliente", "nome_completo", "-idade", "cpf", "cidade", "-cidade", "status"]
+)
 def test_keyset_walks_every_client_once(namesakes, ordering):
     params = {"q": "ana", "ordering": ordering}
     seen, after = [], None
@@ -290,3 +298,37 @@ def test_search_page_is_plain_picklable_data(clientes):
 
     result = cliente_search_page(user=None, params={"q": "maria"})
     assert pickle.loads(pickle.dumps(result)) == result  # noqa: S301 - our own bytes
+
+
+@pytest.mark.parametrize("ordering", ["cidade", "-cidade", "status", "-status"])
+def test_keyset_and_pages_by_city_and_status_cover_everyone(db, ordering):
+    """Cities repeat, some clients have no address (NULL city) and a few are inactive."""
+    cities = [("Recife", "PE"), ("Goiânia", "GO"), ("Belém", "PA")]
+    clientes = []
+    for i in range(23):
+        cidade, uf = cities[i % 3]
+        cliente = make_cliente(
+            make_cpf(f"{300000000 + i}"), "Bruno Teste", 30, cidade, uf, ativo=i % 4 != 0
+        )
+        if i % 5 == 0:
+            cliente.enderecos.all().delete()
+        clientes.append(cliente.pk)
+    params = {"q": "bruno", "ordering": ordering}
+    expected = list(cliente_search(user=None, params=params).values_list("pk", flat=True))
+    assert sorted(expected) == sorted(clientes)
+
+    seen, after = [], None
+    while True:
+        page = cliente_search_keyset(user=None, params=params, after=after, size=10)
+        seen += [row["id_cliente"] for row in page.rows]
+        if page.next_key is None:
+            break
+        after = page.next_key
+    assert seen == expected
+
+    paged = []
+    for number in (1, 2, 3):
+        paged += [r["id_cliente"] for r in cliente_search_page(
+            user=None, params=params, page=number, size=10
+        ).rows]  # fmt: skip
+    assert paged == expected
