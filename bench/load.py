@@ -1,14 +1,18 @@
 """Load test: 1, 100 and 1,000 simultaneous analysts on the 1M-client database.
 
-Usage: python -m bench.load [--users 1,100,1000] [--steady 120] [--spawn-rate 5]
-                            [--think 5,15] [--no-nginx]
+Usage: python -m bench.load [--users 1,100,1000] [--steady 120] [--spawn-rate 2]
+                            [--think 30,60] [--no-nginx]
 
 Production-shaped and loopback only: gunicorn (config/gunicorn.conf.py, DEBUG
 off, HTTPS) behind the repository's nginx config (TLS), PostgreSQL and Redis
 from DATABASE_URL/REDIS_URL, the database of bench.seed. Locust (headless,
 bench/locustfile.py) logs every user in (bcrypt, as in production), then each
 searches (bench/search.py's mix of screen and API searches), opens profiles
-and now and then exports a small search, with think time.
+and now and then exports a small search, with think time. The default think time, 30-60 s between actions, is a
+call-centre analyst's pace (a call lasts minutes; a few searches and profiles
+per call); the default spawn rate, 2 logins per second, is what bcrypt at 12
+rounds (0.25 CPU-s per login) lets two cores absorb beside the searches: a
+shift starting, not 1,000 people pressing Enter in the same second.
 Each stage is bounded: ramp-up (users / spawn rate) + steady state. Latencies
 are reported for the steady state only; logins (which happen during the
 ramp-up) and errors over the whole stage.
@@ -156,8 +160,8 @@ def main() -> int:
     )
     parser.add_argument("--users", default="1,100,1000")
     parser.add_argument("--steady", type=int, default=120, help="seconds of steady state per stage")
-    parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second")
-    parser.add_argument("--think", default="5,15", help="think time range in seconds")
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="users started per second")
+    parser.add_argument("--think", default="30,60", help="think time range in seconds")
     parser.add_argument(
         "--baseline-think",
         default="0.5,1",
