@@ -11,7 +11,7 @@ class Card:
     title: str
     description: str
     url_name: str
-    icon: str
+    icon: str  # a symbol of static/img/icons.svg
     permission: str | None = None
 
     @property
@@ -24,29 +24,34 @@ CARDS = [
         _("Pesquisar Clientes"),
         _("CPF, nome, cidade, idade e status."),
         "clientes:search",
-        "🔍",
+        "pesquisar",
         "clientes.view_cliente",
     ),
     Card(
         _("Relatórios"),
         _("Exportações e métricas."),
         "reports:index",
-        "📊",
+        "relatorios",
         "clientes.view_cliente",
     ),
     Card(
         _("Gestão de Usuários"),
         _("Usuários, perfis e bloqueios."),
         "accounts:user_list",
-        "👥",
+        "usuarios",
         "accounts.change_user",
     ),
-    Card(_("Configurações"), _("Senha e parâmetros do sistema."), "accounts:settings", "⚙️"),
+    Card(
+        _("Configurações"),
+        _("Senha e parâmetros do sistema."),
+        "accounts:settings",
+        "configuracoes",
+    ),
     Card(
         _("Auditoria"),
         _("Quem fez o quê, quando e de onde."),
         "audit:event_list",
-        "🛡️",
+        "auditoria",
         "audit.view_auditevent",
     ),
 ]

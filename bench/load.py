@@ -8,11 +8,12 @@ off, HTTPS) behind the repository's nginx config (TLS), PostgreSQL and Redis
 from DATABASE_URL/REDIS_URL, the database of bench.seed. Locust (headless,
 bench/locustfile.py) logs every user in (bcrypt, as in production), then each
 searches (bench/search.py's mix of screen and API searches), opens profiles
-and now and then exports a small search, with think time. The default think time, 30-60 s between actions, is a
-call-centre analyst's pace (a call lasts minutes; a few searches and profiles
-per call); the default spawn rate, 2 logins per second, is what bcrypt at 12
-rounds (0.25 CPU-s per login) lets two cores absorb beside the searches: a
-shift starting, not 1,000 people pressing Enter in the same second.
+and now and then exports a small search, with think time. The default think
+time, 30-60 s between actions, is a call-centre analyst's pace (a call lasts
+minutes; a few searches and profiles per call); the default spawn rate, 2
+logins per second, is what bcrypt at 12 rounds (0.25 CPU-s per login) lets two
+cores absorb beside the searches: a shift starting, not 1,000 people pressing
+Enter in the same second.
 Each stage is bounded: ramp-up (users / spawn rate) + steady state. Latencies
 are reported for the steady state only; logins (which happen during the
 ramp-up) and errors over the whole stage.

@@ -53,3 +53,18 @@ def test_user_without_role_sees_only_settings(client, django_user_model):
     client.force_login(user)
     response = client.get(reverse("home"))
     assert [str(c.title) for c in response.context["cards"]] == ["Configurações"]
+
+
+def test_every_card_icon_is_drawn_in_the_icon_sprite(admin_client_):
+    """Icons are SVG symbols (emoji render as boxes without colour fonts)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    sprite = (Path(settings.BASE_DIR) / "static" / "img" / "icons.svg").read_text()
+    symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite))
+    page = admin_client_.get("/").content.decode()
+    used = re.findall(r'icons\.svg#([\w-]+)"', page)
+    assert len(used) == 5  # an administrator sees every card
+    assert set(used) <= symbols
