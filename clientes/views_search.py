@@ -89,7 +89,8 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         params = request.GET
         links = SearchLinks(params.dict(), request.path)
         context = {
-            "filter": ClienteFilterSet(data=params or None),
+            # The parameters as typed refill the form (invalid ones too, to be fixed).
+            "f": {name: params.get(name, "") for name in ClienteFilterSet.base_filters},
             "page_sizes": PAGE_SIZES,
             "size": _int_or(params.get("size"), PAGE_SIZE_DEFAULT),
             "uf_choices": UF.choices,
