@@ -49,16 +49,16 @@ def fetch(
             guards.update(zip(guard_keys, values[1:], strict=True))
             found = _valid(values[0], stamp)
             if found is not None and time.time() < found[1]:
-                metrics.incr(f"hit.{kind}")
+                metrics.lookup(kind, hit=True)
                 return decode(found[2])
             lock = store.try_lock(conn, entry_key, store.conf("LOCK_WAIT_SECONDS") * 2)
             if lock is None:
                 if found is not None:  # being refreshed: the current value is still valid
-                    metrics.incr(f"hit.{kind}")
+                    metrics.lookup(kind, hit=True)
                     return decode(found[2])
                 waited = _wait_for_other(conn, entry_key, generations)
                 if waited is not None:
-                    metrics.incr(f"hit.{kind}")
+                    metrics.lookup(kind, hit=True)
                     return decode(waited)
                 # Gave up waiting: compute ourselves, with guards read now.
                 gens, values = store.read_with_generations(conn, generations, guard_keys)
@@ -67,9 +67,10 @@ def fetch(
                 guards.update(zip(guard_keys, values, strict=True))
     except store.CacheUnavailable:
         store.note_degraded_read(kind)
+        metrics.note_outcome(metrics.MISS)  # answered by PostgreSQL, not by the cache
         return compute()
 
-    metrics.incr(f"miss.{kind}")
+    metrics.lookup(kind, hit=False)
     try:
         value = compute()
         _store(kind, entry_key, guards, stamp, value, ttl(value), encode)

@@ -1,9 +1,14 @@
-"""In-process counters of the client cache, for the Prometheus exporter.
+"""Counters of the client cache: in-process figures and their Prometheus twins.
 
-Each process (gunicorn worker, Celery worker) counts its own events; an
-exporter reads ``snapshot()`` and publishes the figures (Prometheus sums them
-across processes). Nothing here touches Redis or the database, so the figures
-are available exactly when the cache is not.
+Each process (gunicorn worker, Celery worker) counts its own events twice: in
+plain dicts (``snapshot()``, for tests, benchmarks and the reconciliation) and
+in ``prometheus_client`` metrics, which gunicorn's multiprocess mode writes to
+PROMETHEUS_MULTIPROC_DIR so that /metrics adds every worker up. Nothing here
+touches Redis or the database, so the figures exist exactly when the cache
+does not.
+
+``observe_lookups()`` tells a caller whether the lookups made inside it were
+answered by Redis: the search views record it in the search's audit event.
 
 Public functions (stable names for the operations exporter):
 
@@ -11,18 +16,47 @@ Public functions (stable names for the operations exporter):
   (cumulative histogram: ``buckets_ms``, ``counts``, ``sum_ms``, ``count``) and
   ``gauges`` ({name: float}).
 - ``hit_ratio(kind=None)`` -> hits / (hits + misses), or None before any lookup.
+- ``lookup(kind, hit)`` counts one lookup; ``incr(name)`` any other event.
 
 Counter names: ``hit.<kind>``, ``miss.<kind>`` (kind: profile, cpf, search),
 ``degraded_read`` (served from PostgreSQL because Redis failed),
 ``redis_error``, ``stale_set_refused``, ``invalidation``,
 ``invalidation_missed``, ``lock_wait``, ``epoch_bump``, ``consistency_alert``.
 Gauge: ``consistency_ratio`` (last reconciliation run in this process).
+
+Prometheus: ``gestao_cache_lookups_total{kind, result}`` (result: hit/miss),
+``gestao_cache_events_total{event}`` (the other counters) and the histogram
+``gestao_cache_redis_duration_seconds``. The consistency ratio is exported from
+the database instead (monitoring.collectors), as every process sees the same.
 """
 
 import threading
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from prometheus_client import Counter, Histogram
 
 LATENCY_BUCKETS_MS = (0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0)
+HIT, MISS = "hit", "miss"
+
+LOOKUPS = Counter(
+    "gestao_cache_lookups",
+    "Consultas ao cache de clientes, por tipo (profile, cpf, search) e resultado (hit/miss).",
+    ["kind", "result"],
+)
+EVENTS = Counter(
+    "gestao_cache_events",
+    "Outros eventos do cache de clientes (degraded_read, redis_error, invalidation...).",
+    ["event"],
+)
+REDIS_LATENCY = Histogram(
+    "gestao_cache_redis_duration_seconds",
+    "Duração das operações do cache de clientes no Redis.",
+    buckets=tuple(ms / 1000 for ms in LATENCY_BUCKETS_MS),
+)
 
 _lock = threading.Lock()
 _counters: dict[str, int] = {}
@@ -31,9 +65,61 @@ _latency_counts = [0] * (len(LATENCY_BUCKETS_MS) + 1)  # last one is +Inf
 _latency_sum_ms = 0.0
 
 
-def incr(name: str, amount: int = 1) -> None:
+# The outcomes of the lookups made inside ``observe_lookups`` (None outside).
+_observed: ContextVar[list[str] | None] = ContextVar("clientes_cache_observed", default=None)
+
+
+def _count(name: str, amount: int) -> None:
     with _lock:
         _counters[name] = _counters.get(name, 0) + amount
+
+
+def incr(name: str, amount: int = 1) -> None:
+    """Count an event other than a lookup (``lookup`` counts those)."""
+    _count(name, amount)
+    EVENTS.labels(event=name).inc(amount)
+
+
+def lookup(kind: str, *, hit: bool) -> None:
+    """Count one lookup of ``kind``: answered by Redis (hit) or computed (miss)."""
+    result = HIT if hit else MISS
+    _count(f"{result}.{kind}", 1)
+    LOOKUPS.labels(kind=kind, result=result).inc()
+    note_outcome(result)
+
+
+def note_outcome(result: str) -> None:
+    """Tell an enclosing ``observe_lookups`` how a lookup was answered (a
+    degraded read, answered by PostgreSQL, is a miss to it)."""
+    observed = _observed.get()
+    if observed is not None:
+        observed.append(result)
+
+
+@dataclass
+class ObservedLookups:
+    """The outcomes of the cache lookups made inside ``observe_lookups``."""
+
+    outcomes: list[str] = field(default_factory=list)
+
+    @property
+    def result(self) -> str | None:
+        """Return "hit" if Redis answered every lookup, "miss" if it missed one,
+        None if nothing was looked up (the answer never involved the cache)."""
+        if not self.outcomes:
+            return None
+        return HIT if all(o == HIT for o in self.outcomes) else MISS
+
+
+@contextmanager
+def observe_lookups() -> Iterator[ObservedLookups]:
+    """Collect the outcome of every cache lookup this context makes inside."""
+    observed = ObservedLookups()
+    token = _observed.set(observed.outcomes)
+    try:
+        yield observed
+    finally:
+        _observed.reset(token)
 
 
 def set_gauge(name: str, value: float) -> None:
@@ -47,6 +133,7 @@ def observe_redis_latency(ms: float) -> None:
     with _lock:
         _latency_counts[bisect_left(LATENCY_BUCKETS_MS, ms)] += 1
         _latency_sum_ms += ms
+    REDIS_LATENCY.observe(ms / 1000)
 
 
 def snapshot() -> dict:
@@ -83,7 +170,8 @@ def _matches(name: str, event: str, kind: str | None) -> bool:
 
 
 def reset() -> None:
-    """Zero everything (tests and benchmarks)."""
+    """Zero the in-process figures (tests and benchmarks); Prometheus counters
+    only ever grow."""
     global _latency_sum_ms
     with _lock:
         _counters.clear()
