@@ -244,19 +244,30 @@ def audit_purge_expired(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
 _PAGINATION_PARAMS = frozenset({"page", "size", "page_size", "cursor"})
 
 
-def audit_search(*, request, params: Mapping, count: int, exact: bool = True) -> AuditEvent:
+def audit_search(
+    *,
+    request,
+    params: Mapping,
+    count: int,
+    exact: bool = True,
+    duration_ms: float | None = None,
+    cache: str | None = None,
+) -> AuditEvent:
     """Record a client search: the filters used (CPFs masked) and how many matched.
 
     ``exact`` is False when ``count`` is a lower bound (capped counts) or the
-    results on one page of a search without a total.
+    results on one page of a search without a total. ``duration_ms`` and
+    ``cache`` ("hit"/"miss": whether Redis answered) feed the managers' metrics
+    page (monitoring.usage reads these detail keys); omitted when unknown.
     """
     filters = {
         key: value
         for key, value in params.items()
         if key not in _PAGINATION_PARAMS and value not in (None, "")
     }
-    return audit_record(
-        action=Action.CLIENTE_SEARCH,
-        request=request,
-        details={"filtros": filters, "resultados": count, "contagem_exata": exact},
-    )
+    details = {"filtros": filters, "resultados": count, "contagem_exata": exact}
+    if duration_ms is not None:
+        details["duracao_ms"] = duration_ms
+    if cache is not None:
+        details["cache"] = cache
+    return audit_record(action=Action.CLIENTE_SEARCH, request=request, details=details)

@@ -22,6 +22,7 @@ from audit.services import audit_search
 from clientes import search
 from clientes.choices import UF, Sexo
 from clientes.filters import NARROWING, ORDERING_CHOICES, STATUS_CHOICES, ClienteFilterSet
+from clientes.search_measure import measure_search
 from clientes.selectors import PAGE_SIZE_DEFAULT, cliente_search_page
 
 # Facet name -> the search parameters a click on one of its values sets.
@@ -105,19 +106,26 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         }
         status = 200
         try:
-            result = cliente_search_page(
-                user=request.user,
-                params=params,
-                page=params.get("page", 1),
-                size=params.get("size", PAGE_SIZE_DEFAULT),
-            )
+            with measure_search() as measure:
+                result = cliente_search_page(
+                    user=request.user,
+                    params=params,
+                    page=params.get("page", 1),
+                    size=params.get("size", PAGE_SIZE_DEFAULT),
+                )
         except ValidationError as error:
             context["errors"] = _error_list(error)
             status = 400
         else:
-            audit_search(
-                request=request, params=params, count=result.count, exact=result.count_exact
-            )
+            if result.searched:  # the screen opened without criteria searched nothing
+                audit_search(
+                    request=request,
+                    params=params,
+                    count=result.count,
+                    exact=result.count_exact,
+                    duration_ms=measure.duration_ms,
+                    cache=measure.cache,
+                )
             if result.full_cpf and result.count == 1:
                 url = profile_url(result.rows[0]["id_cliente"])
                 if url:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from audit.services import audit_search
 from clientes.filters import ClienteFilterSet
 from clientes.masking import CpfUse, cpf_for
+from clientes.search_measure import measure_search
 from clientes.selectors import (
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX,
@@ -132,15 +133,23 @@ class ClienteSearchAPIView(APIView):
         try:
             if "cursor" in params:
                 return self._keyset(request, params)
-            result = cliente_search_page(
-                user=request.user,
-                params=params,
-                page=params.get("page", 1),
-                size=params.get("size", PAGE_SIZE_DEFAULT),
-            )
+            with measure_search() as measure:
+                result = cliente_search_page(
+                    user=request.user,
+                    params=params,
+                    page=params.get("page", 1),
+                    size=params.get("size", PAGE_SIZE_DEFAULT),
+                )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
-        audit_search(request=request, params=params, count=result.count, exact=result.count_exact)
+        audit_search(
+            request=request,
+            params=params,
+            count=result.count,
+            exact=result.count_exact,
+            duration_ms=measure.duration_ms,
+            cache=measure.cache,
+        )
         return Response(
             {
                 "count": result.count,
@@ -169,12 +178,13 @@ class ClienteSearchAPIView(APIView):
             if state.get("o") != params.get("ordering"):
                 raise ValidationError({"cursor": [_("O cursor pertence a outra ordenação.")]})
             after = state["k"]
-        page = cliente_search_keyset(
-            user=request.user,
-            params=params,
-            after=after,
-            size=params.get("size", PAGE_SIZE_MAX),
-        )
+        with measure_search() as measure:
+            page = cliente_search_keyset(
+                user=request.user,
+                params=params,
+                after=after,
+                size=params.get("size", PAGE_SIZE_MAX),
+            )
         next_url = None
         if page.next_key is not None:
             query = params.copy()
@@ -182,7 +192,13 @@ class ClienteSearchAPIView(APIView):
             query["cursor"] = signing.dumps(state, salt=CURSOR_SALT)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         # Keyset pages have no total: record what this page returned.
-        audit_search(request=request, params=params, count=len(page.rows), exact=False)
+        audit_search(
+            request=request,
+            params=params,
+            count=len(page.rows),
+            exact=False,
+            duration_ms=measure.duration_ms,
+        )
         return Response({"next": next_url, "results": [_result(row) for row in page.rows]})
 
     @staticmethod

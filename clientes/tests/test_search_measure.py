@@ -1,0 +1,60 @@
+"""Every search's audit event says how long it took and whether Redis answered it."""
+
+import pytest
+
+from audit.choices import Action
+from audit.models import AuditEvent
+from clientes.cache import store
+from clientes.tests.cache_helpers import make_cliente
+
+# Committed clients: inside a test transaction that wrote them the cache is bypassed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _search_events():
+    return [
+        e.details for e in AuditEvent.objects.filter(action=Action.CLIENTE_SEARCH).order_by("id")
+    ]
+
+
+def test_screen_and_api_searches_record_time_and_cache_hit_or_miss(analista_client):
+    make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
+    for _ in range(2):
+        assert analista_client.get("/clientes/", {"uf": "PE"}).status_code == 200
+    for _ in range(2):
+        assert analista_client.get("/api/v1/clients/search", {"nome": "ana"}).status_code == 200
+    # Searches that never use the cache: the keyset walk and the API list.
+    assert (
+        analista_client.get("/api/v1/clients/search", {"uf": "PE", "cursor": ""}).status_code == 200
+    )
+    assert analista_client.get("/api/v1/clients/", {"uf": "PE"}).status_code == 200
+
+    events = _search_events()
+    assert [e.get("cache") for e in events] == ["miss", "hit", "miss", "hit", None, None]
+    assert [e["resultados"] for e in events] == [1, 1, 1, 1, 1, 1]
+    for event in events:
+        assert isinstance(event["duracao_ms"], float) and 0 < event["duracao_ms"] < 10_000
+
+
+def test_a_search_answered_by_postgresql_while_redis_is_down_is_a_miss(analista_client, settings):
+    make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    store.reset_state()
+    try:
+        response = analista_client.get("/clientes/", {"uf": "PE"})
+    finally:
+        store.reset_state()
+    assert response.status_code == 200 and "Ana Lima" in response.content.decode()
+    (event,) = _search_events()
+    assert event["cache"] == "miss" and event["duracao_ms"] > 0
+
+
+def test_opening_the_search_screen_is_not_a_search(analista_client):
+    assert analista_client.get("/clientes/").status_code == 200
+    assert _search_events() == []
