@@ -3,6 +3,11 @@
 ``usage_aggregate_day`` turns a day of audit events into DailyUsage rows (one
 pass over that day's events, on the audit time index); ``usage_period`` reads a
 period back, so a year of the metrics page costs a few thousand small rows.
+
+The aggregation runs every 15 minutes and records how far it counted (the
+``agregado_ate`` row). ``usage_period`` adds the events after that instant
+live for today and yesterday: a few minutes of events, so the page is current
+without recounting a busy day on every view.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from audit.choices import Action
 from audit.models import AuditEvent
@@ -29,6 +35,17 @@ BULK_COUNT_KEY = "count"
 
 # Upper bounds (ms) of the search-time histogram a period's p95 is estimated from.
 DURATION_BUCKETS_MS = (5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000)
+
+# Bookkeeping row of each aggregated day: its events before this instant (POSIX
+# seconds) are counted; the metrics page counts later ones live.
+WATERMARK = "agregado_ate"
+# An event is written with the time its request started and committed a moment
+# later: the aggregate stops this far short of "now", so an event still in
+# flight is counted live (or by the next run) instead of missed.
+SETTLE_SECONDS = 60
+# Days whose events after the watermark are added live: today, and yesterday
+# until the first run after midnight has closed it.
+LIVE_DAYS = 2
 
 # The metrics page's series, in display order: (metric, label).
 SIMPLE_METRICS = (
@@ -61,7 +78,18 @@ def _number(key: str) -> str:
 
 def usage_compute_day(dia: dt.date) -> dict[tuple[str, str], float]:
     """Return {(metric, key): value} for one local day, computed from audit events."""
-    start, end = _day_bounds(dia)
+    return usage_compute(*_day_bounds(dia))
+
+
+def usage_compute(
+    start: dt.datetime, end: dt.datetime, *, known_since: dt.datetime | None = None
+) -> dict[tuple[str, str], float]:
+    """Return {(metric, key): value} of the audit events in [start, end).
+
+    With ``known_since`` (the start of their day), ``usuarios_ativos`` counts
+    only users without an event in [known_since, start): the ones these events
+    add to the day's already counted users.
+    """
     table = AuditEvent._meta.db_table
     search, duration = Action.CLIENTE_SEARCH.value, _number(SEARCH_DURATION_KEY)
     timed = f"action = '{search}' AND {duration} IS NOT NULL"
@@ -107,13 +135,52 @@ def usage_compute_day(dia: dt.date) -> dict[tuple[str, str], float]:
         cursor.execute(exports_sql, [start, end])
         for formato, count in cursor.fetchall():
             values[("exportacoes", formato.lower())] = float(count)
+        if known_since is not None:
+            values[("usuarios_ativos", "")] = _new_actors(cursor, known_since, start, end)
     return values
 
 
+def _new_actors(cursor, known_since, start, end) -> float:
+    """Count the actors of [start, end) without events in [known_since, start)."""
+    table = AuditEvent._meta.db_table
+    # One probe per actor on the (actor_email, time) index, checked by id. A
+    # user whose e-mail changed today counts twice here, until the next
+    # aggregation recounts the day.
+    cursor.execute(
+        f"""
+        SELECT count(*) FROM (
+          SELECT DISTINCT ON (actor_id) actor_id, actor_email
+          FROM {table}
+          WHERE occurred_at >= %(start)s AND occurred_at < %(end)s AND actor_id IS NOT NULL
+        ) recent
+        WHERE NOT EXISTS (
+          SELECT 1 FROM {table} earlier
+          WHERE earlier.actor_email = recent.actor_email AND earlier.actor_id = recent.actor_id
+            AND earlier.occurred_at >= %(known_since)s AND earlier.occurred_at < %(start)s
+        )
+        """,
+        {"start": start, "end": end, "known_since": known_since},
+    )
+    return float(cursor.fetchone()[0])
+
+
+def _settled(now: dt.datetime | None = None) -> dt.datetime:
+    """Return the instant up to which events are taken as all committed (whole seconds)."""
+    now = now or timezone.now()
+    return (now - dt.timedelta(seconds=SETTLE_SECONDS)).replace(microsecond=0)
+
+
 @transaction.atomic
-def usage_aggregate_day(*, dia: dt.date) -> int:
-    """Rebuild the DailyUsage rows of ``dia`` from the audit trail; return how many."""
-    values = usage_compute_day(dia)
+def usage_aggregate_day(*, dia: dt.date, now: dt.datetime | None = None) -> int:
+    """Rebuild the DailyUsage rows of ``dia`` from the audit trail; return how many.
+
+    Counts the day's events up to a minute before ``now`` (all of a past day)
+    and records that instant as the day's ``agregado_ate``.
+    """
+    start, end = _day_bounds(dia)
+    until = max(start, min(end, _settled(now)))
+    values = usage_compute(start, until) if until > start else {}
+    values[(WATERMARK, "")] = until.timestamp()
     DailyUsage.objects.filter(dia=dia).delete()
     DailyUsage.objects.bulk_create(
         DailyUsage(dia=dia, metrica=metrica, chave=chave, valor=valor)
@@ -180,33 +247,81 @@ class PeriodUsage:
 
     @property
     def tempo_p95_ms(self) -> float | None:
-        """Estimate the period's p95 from the summed daily histograms (linear
-        within a bucket, as Prometheus' histogram_quantile does)."""
-        counts = [self.total("tempo_faixa_ms", str(b)) for b in DURATION_BUCKETS_MS]
-        overflow = self.total("tempo_faixa_ms", "inf")
-        total = sum(counts) + overflow
-        if not total:
-            return None
-        rank, seen, lower = 0.95 * total, 0.0, 0.0
-        for upper, count in zip(DURATION_BUCKETS_MS, counts, strict=True):
-            if count and seen + count >= rank:
-                return lower + (upper - lower) * (rank - seen) / count
-            seen, lower = seen + count, float(upper)
-        return float(DURATION_BUCKETS_MS[-1])  # beyond the last bound: report the bound
+        """Estimate the period's p95 from the summed daily histograms."""
+        return _histogram_p95(lambda bound: self.total("tempo_faixa_ms", bound))
 
 
-def usage_period(*, inicio: dt.date, fim: dt.date) -> PeriodUsage:
-    """Return every day from ``inicio`` to ``fim`` (inclusive), zeros where nothing happened."""
+def _histogram_p95(count_of) -> float | None:
+    """Estimate a p95 from the search-time histogram, ``count_of(bound)`` giving
+    each bucket's count (linear within a bucket, as Prometheus'
+    histogram_quantile does)."""
+    counts = [count_of(str(b)) for b in DURATION_BUCKETS_MS]
+    total = sum(counts) + count_of("inf")
+    if not total:
+        return None
+    rank, seen, lower = 0.95 * total, 0.0, 0.0
+    for upper, count in zip(DURATION_BUCKETS_MS, counts, strict=True):
+        if count and seen + count >= rank:
+            return lower + (upper - lower) * (rank - seen) / count
+        seen, lower = seen + count, float(upper)
+    return float(DURATION_BUCKETS_MS[-1])  # beyond the last bound: report the bound
+
+
+def _add_live(day: DayUsage, live: dict[tuple[str, str], float]) -> None:
+    """Add the events counted live to a day's aggregate.
+
+    Every figure adds up (``usuarios_ativos`` of ``live`` counts only new users)
+    but the day's exact p95, which is re-estimated from the merged histogram
+    when both parts have timed searches.
+    """
+    both_timed = day.get("tempo_n") and live.get(("tempo_n", ""))
+    stored_p95, live_p95 = day.get("tempo_p95_ms"), live.pop(("tempo_p95_ms", ""), 0.0)
+    for key, value in live.items():
+        day.values[key] = day.values.get(key, 0.0) + value
+    if both_timed:
+        day.values[("tempo_p95_ms", "")] = _histogram_p95(lambda b: day.get("tempo_faixa_ms", b))
+    else:
+        day.values[("tempo_p95_ms", "")] = stored_p95 or live_p95
+
+
+def _count_since_watermark(day: DayUsage, now: dt.datetime) -> None:
+    """Add to ``day`` its events after its last aggregation, up to ``now``."""
+    start, end = _day_bounds(day.dia)
+    watermark = day.values.get((WATERMARK, ""))
+    if watermark is None:  # never aggregated (or before watermarks existed): all of it live
+        day.values.clear()
+        since = start
+    else:
+        since = dt.datetime.fromtimestamp(watermark, dt.UTC)
+    until = min(end, now)
+    if since < until:
+        live = usage_compute(since, until, known_since=start if since > start else None)
+        _add_live(day, live)
+
+
+def usage_period(*, inicio: dt.date, fim: dt.date, now: dt.datetime | None = None) -> PeriodUsage:
+    """Return every day from ``inicio`` to ``fim`` (inclusive), zeros where nothing happened.
+
+    Days before yesterday come from DailyUsage only; today and yesterday also
+    count, live, the events after their last aggregation (all of them on a
+    system whose aggregation never ran).
+    """
+    now = now or timezone.now()
     days = {
         inicio + dt.timedelta(days=n): DayUsage(inicio + dt.timedelta(days=n))
         for n in range((fim - inicio).days + 1)
     }
-    formats = set()
     for row in DailyUsage.objects.filter(dia__range=(inicio, fim)).values_list(
         "dia", "metrica", "chave", "valor"
     ):
         dia, metrica, chave, valor = row
         days[dia].values[(metrica, chave)] = valor
-        if metrica == "exportacoes":
-            formats.add(chave)
+    today = timezone.localdate(now)
+    for n in range(LIVE_DAYS):
+        day = days.get(today - dt.timedelta(days=n))
+        if day is not None:
+            _count_since_watermark(day, now)
+    formats = {
+        chave for day in days.values() for metrica, chave in day.values if metrica == "exportacoes"
+    }
     return PeriodUsage(days=list(days.values()), formats=sorted(formats))

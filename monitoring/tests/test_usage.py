@@ -1,10 +1,15 @@
 """Daily usage aggregates computed from known audit events."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from audit.choices import Action
+from audit.models import AuditEvent
 from monitoring.models import DailyUsage
-from monitoring.tests.usage_fixtures import DAY1, DAY2, seed_events
-from monitoring.usage import usage_aggregate_day, usage_compute_day, usage_period
+from monitoring.tests.usage_fixtures import DAY1, DAY2, at, seed_events
+from monitoring.usage import WATERMARK, usage_aggregate_day, usage_compute_day, usage_period
 
 
 @pytest.fixture
@@ -61,14 +66,88 @@ def test_days_without_events_are_zero(aggregated):
 @pytest.mark.django_db
 def test_the_periodic_task_rebuilds_today_and_yesterday():
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from audit.choices import Action
-    from audit.models import AuditEvent
-
-    AuditEvent.objects.create(action=Action.LOGIN_FAILED, channel="web", details={})
+    when = timezone.now() - dt.timedelta(minutes=2)
+    AuditEvent.objects.create(
+        action=Action.LOGIN_FAILED, occurred_at=when, channel="web", details={}
+    )
     call_command("aggregate_usage", days=2)
     today = timezone.localdate()
-    assert DailyUsage.objects.get(dia=today, metrica="logins_falhos").valor == 1
-    yesterday = today - timezone.timedelta(days=1)
-    assert DailyUsage.objects.get(dia=yesterday, metrica="logins_falhos").valor == 0
+    rebuilt = set(DailyUsage.objects.filter(metrica=WATERMARK).values_list("dia", flat=True))
+    assert rebuilt == {today, today - dt.timedelta(days=1)}
+    failed = dict(DailyUsage.objects.filter(metrica="logins_falhos").values_list("dia", "valor"))
+    assert failed[timezone.localdate(when)] == 1 and sum(failed.values()) == 1
+
+
+# --- Today and yesterday are current: the aggregate plus the events after it ---
+
+
+def _comparable(values):
+    """The figures a live count and a full recount must agree on."""
+    return {k: v for k, v in values.items() if k[0] not in (WATERMARK, "tempo_p95_ms")}
+
+
+@pytest.mark.django_db
+def test_a_day_never_aggregated_is_counted_live():
+    seed_events()
+    assert not DailyUsage.objects.exists()
+    (day,) = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY2, 8)).days
+    assert _comparable(day.values) == _comparable(usage_compute_day(DAY1))
+    assert day.get("pesquisas") == 4 and day.get("usuarios_ativos") == 4
+    assert day.tempo_medio_ms == pytest.approx(115)
+    assert day.get("tempo_p95_ms") == pytest.approx(344.5)  # exact: one part only
+    assert day.taxa_cache == pytest.approx(2 / 3)
+
+
+@pytest.mark.django_db
+def test_today_adds_the_events_after_the_last_aggregation():
+    seed_events()
+    # The 10:30 run counts until 10:29 (a minute for requests still in
+    # flight): three searches, users 1 and 2. Afterwards: a search of 400 ms by
+    # user 3, the exports, a bulk import by user 4, a deactivation.
+    usage_aggregate_day(dia=DAY1, now=at(DAY1, 10, 30))
+    stored = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY1, 10, 29)).days[0]
+    assert stored.get("pesquisas") == 3 and stored.get("usuarios_ativos") == 2
+
+    (day,) = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY1, 23, 59, 30)).days
+    assert _comparable(day.values) == _comparable(usage_compute_day(DAY1))
+    assert day.get("pesquisas") == 4 and day.taxa_sucesso == pytest.approx(3 / 4)
+    assert day.get("usuarios_ativos") == 4  # users 1 and 2 are not counted twice
+    assert day.get("clientes_novos") == 11 and day.exportacoes("csv") == 2
+    # 10, 20 and 30 ms counted before, 400 ms live: estimated from the
+    # histogram (rank 3.8 of 4 is 80% into the 300-500 ms bucket).
+    assert day.get("tempo_p95_ms") == pytest.approx(460)
+
+
+@pytest.mark.django_db
+def test_an_event_still_in_flight_is_counted_live_then_by_the_next_run():
+    now = at(DAY2, 12)
+    AuditEvent.objects.create(
+        action=Action.LOGIN_FAILED,
+        occurred_at=now - dt.timedelta(seconds=20),
+        channel="web",
+        details={},
+    )
+    usage_aggregate_day(dia=DAY2, now=now)
+    assert DailyUsage.objects.get(dia=DAY2, metrica="logins_falhos").valor == 0
+    assert usage_period(inicio=DAY2, fim=DAY2, now=now).days[0].get("logins_falhos") == 1
+    usage_aggregate_day(dia=DAY2, now=now + dt.timedelta(minutes=15))
+    assert DailyUsage.objects.get(dia=DAY2, metrica="logins_falhos").valor == 1
+
+
+@pytest.mark.django_db
+def test_yesterday_is_completed_live_until_its_last_run_and_older_days_are_not():
+    seed_events()
+    usage_aggregate_day(dia=DAY1, now=at(DAY1, 23))  # misses the 23:59 search
+    day0 = DAY1 - dt.timedelta(days=1)  # has one event, never aggregated
+    period = usage_period(inicio=day0, fim=DAY2, now=at(DAY2, 10))
+    assert [d.get("pesquisas") for d in period.days] == [0, 4, 1]
+    assert period.total("tempo_n") == 5
+
+
+@pytest.mark.django_db
+def test_rows_aggregated_before_watermarks_existed_are_recounted():
+    seed_events()
+    DailyUsage.objects.create(dia=DAY2, metrica="pesquisas", valor=99)
+    (day,) = usage_period(inicio=DAY2, fim=DAY2, now=at(DAY2, 12)).days
+    assert day.get("pesquisas") == 1
