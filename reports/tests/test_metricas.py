@@ -1,12 +1,16 @@
 """The managers' metrics page: who may see it, and the numbers it shows."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from django.db.models import Sum
+from django.utils import timezone
 
+from monitoring.models import DailyUsage
 from monitoring.tests.usage_fixtures import DAY1, DAY2, seed_events
-from monitoring.usage import usage_aggregate_day
+from monitoring.usage import SETTLE_SECONDS, usage_aggregate_day
 
 URL = "/relatorios/metricas/"
 PERIOD = {"inicio": DAY1.isoformat(), "fim": DAY2.isoformat()}
@@ -83,3 +87,59 @@ def test_a_bad_period_is_a_400_with_a_message(client, gerente, params, message):
     response = client.get(URL, params)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def _percentile_cont(values, fraction):
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@pytest.mark.django_db(transaction=True)  # committed clients: the search cache is in play
+def test_todays_searches_show_at_once_and_after_the_aggregation(client, analista, gerente):
+    from audit.choices import Action
+    from audit.models import AuditEvent
+    from clientes.tests.cache_helpers import make_cliente
+
+    make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
+    client.force_login(analista)
+    client.get("/clientes/")  # opening the screen is not a search
+    for _ in range(3):
+        client.get("/clientes/", {"uf": "PE"})  # miss, then two hits
+    client.get("/clientes/", {"nome": "Zuleica Inexistente"})  # miss, no result
+    durations = [
+        e.details["duracao_ms"] for e in AuditEvent.objects.filter(action=Action.CLIENTE_SEARCH)
+    ]
+    assert len(durations) == 4
+
+    client.force_login(gerente)
+
+    def shown():
+        response = client.get(URL)  # the default period ends today
+        assert response.status_code == 200
+        summary = dict(response.context["summary"])
+        assert summary["Pesquisas"] == "4"
+        assert summary["Pesquisas com resultado"] == "75,0%"
+        assert summary["Acerto do cache"] == "50,0%"
+        period = response.context["period"]
+        assert period.tempo_medio_ms == pytest.approx(sum(durations) / 4)
+        assert summary["Tempo médio de pesquisa"].endswith(" ms")
+        assert summary["Tempo p95 de pesquisa (estimado)"].endswith(" ms")
+        (day,) = [d for d in period.days if d.get("pesquisas")]
+        assert day.get("tempo_p95_ms") == pytest.approx(_percentile_cont(durations, 0.95))
+        csv_text = client.get(URL, {**response.context["form"].cleaned_data, "formato": "csv"})
+        rows = list(csv.DictReader(io.StringIO(csv_text.content.decode("utf-8-sig"))))
+        (today,) = [r for r in rows if r["Pesquisas"] == "4"]
+        assert today["Acerto do cache (%)"] == "50.0" and today["Tempo médio (ms)"] != ""
+        return summary
+
+    live = shown()  # nothing aggregated yet: counted from the audit trail
+    # The aggregation a minute from now (when these searches have settled)
+    # counts all of them; the page then reads them from DailyUsage.
+    later = timezone.now() + dt.timedelta(seconds=SETTLE_SECONDS + 1)
+    for n in range(2):
+        usage_aggregate_day(dia=timezone.localdate(later) - dt.timedelta(days=n), now=later)
+    assert DailyUsage.objects.filter(metrica="pesquisas").aggregate(n=Sum("valor"))["n"] == 4
+    assert shown() == live
