@@ -1,26 +1,29 @@
 """Metrics read at scrape time from PostgreSQL and Redis.
 
 These describe shared state (sessions in the database, the broker queue, the
-Redis server), so any web process can report them and none has to count them.
-Each probe is cheap (an indexed COUNT, LLEN, INFO, PING) and a failing one is
-skipped rather than breaking the whole scrape.
+task counters the workers keep in the broker, the Redis server), so any web
+process can report them and none has to count them. Each probe is cheap (an
+indexed COUNT, LLEN, HGETALL of a few dozen fields, INFO, PING) and a failing
+one is skipped rather than breaking the whole scrape.
 """
 
 import logging
 import time
 
-import redis
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_redis import get_redis_connection
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import CollectorRegistry
+
+from monitoring.task_metrics import broker_redis, read_task_metrics
 
 logger = logging.getLogger(__name__)
 
-# Celery's default queue; the Redis transport keeps it as a list of that name.
+# Celery's default queue; the Redis transport keeps it as a list of that name,
+# and the messages delivered to workers but not yet acknowledged in a hash.
 CELERY_QUEUES = ("celery",)
+UNACKED_KEY = "unacked"
 
 
 def _probe(name, fn):
@@ -77,27 +80,64 @@ class RedisCacheCollector:
 
 
 class CeleryQueueCollector:
-    """Tasks waiting in the broker (not yet taken by a worker)."""
+    """Tasks waiting in the broker (not yet taken by a worker), and the ones a
+    worker took but has not finished (running or prefetched)."""
 
     def collect(self):
         def lengths():
-            conn = redis.Redis.from_url(
-                settings.CELERY_BROKER_URL, socket_connect_timeout=0.5, socket_timeout=0.5
-            )
-            try:
-                return {queue: conn.llen(queue) for queue in CELERY_QUEUES}
-            finally:
-                conn.close()
+            conn = broker_redis()
+            if conn is None:
+                return None
+            with conn.pipeline(transaction=False) as pipe:
+                for queue in CELERY_QUEUES:
+                    pipe.llen(queue)
+                pipe.hlen(UNACKED_KEY)
+                *queued, unacked = pipe.execute()
+            return dict(zip(CELERY_QUEUES, queued, strict=True)), unacked
 
         result = _probe("celery_queue", lengths)
         if result is None:
             return
+        queued, unacked = result
         family = GaugeMetricFamily(
             "gestao_celery_queue_length", "Tarefas aguardando na fila do Celery.", labels=["queue"]
         )
-        for queue, length in result.items():
+        for queue, length in queued.items():
             family.add_metric([queue], length)
         yield family
+        yield GaugeMetricFamily(
+            "gestao_celery_tasks_reserved",
+            "Tarefas entregues a um worker e ainda não concluídas (em execução ou reservadas).",
+            value=unacked,
+        )
+
+
+class CeleryTaskCollector:
+    """Finished Celery tasks by name and state, and their durations, as the
+    workers recorded them in the broker (monitoring.task_metrics)."""
+
+    def collect(self):
+        conn = broker_redis()
+        result = _probe("celery_tasks", lambda: read_task_metrics(conn)) if conn else None
+        if result is None:
+            return
+        counts, durations = result
+        tasks = CounterMetricFamily(
+            "gestao_celery_tasks",
+            "Tarefas do Celery concluídas, por nome e situação (SUCCESS, FAILURE, RETRY...).",
+            labels=["task", "state"],
+        )
+        for (task, state), count in sorted(counts.items()):
+            tasks.add_metric([task, state], count)
+        yield tasks
+        duration = HistogramMetricFamily(
+            "gestao_celery_task_duration_seconds",
+            "Duração das tarefas do Celery, por nome.",
+            labels=["task"],
+        )
+        for task, histogram in sorted(durations.items()):
+            duration.add_metric([task], histogram.cumulative(), sum_value=histogram.sum)
+        yield duration
 
 
 class ExportCollector:
@@ -166,6 +206,7 @@ def scrape_registry() -> CollectorRegistry:
         SessionCollector(),
         RedisCacheCollector(),
         CeleryQueueCollector(),
+        CeleryTaskCollector(),
         ExportCollector(),
         ConsistencyCollector(),
     )

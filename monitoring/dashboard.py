@@ -67,11 +67,50 @@ PANELS = [
         ],
     ),
     (
+        "Cache de clientes: taxa de acerto por tipo",
+        "percentunit",
+        [
+            (
+                "{{kind}}",
+                'sum by (kind) (rate(gestao_cache_lookups_total{result="hit"}[5m])) / '
+                "sum by (kind) (rate(gestao_cache_lookups_total[5m]))",
+            )
+        ],
+    ),
+    (
+        "Cache de clientes: leituras degradadas e erros do Redis",
+        "ops",
+        [("{{event}}", "sum by (event) (rate(gestao_cache_events_total[5m]))")],
+    ),
+    (
         "Redis: latência do PING",
         "s",
         [("ping", "gestao_redis_ping_seconds"), ("disponível", "gestao_redis_up")],
     ),
-    ("Fila do Celery", "short", [("{{queue}}", "gestao_celery_queue_length")]),
+    (
+        "Fila do Celery",
+        "short",
+        [
+            ("aguardando {{queue}}", "gestao_celery_queue_length"),
+            ("com os workers", "gestao_celery_tasks_reserved"),
+        ],
+    ),
+    (
+        "Tarefas do Celery por nome e situação",
+        "ops",
+        [("{{task}} {{state}}", "sum by (task, state) (rate(gestao_celery_tasks_total[5m]))")],
+    ),
+    (
+        "Tarefas do Celery: duração p95",
+        "s",
+        [
+            (
+                "{{task}}",
+                "histogram_quantile(0.95, sum by (le, task) "
+                "(rate(gestao_celery_task_duration_seconds_bucket[15m])))",
+            )
+        ],
+    ),
     (
         "Exportações por formato e situação",
         "short",

@@ -1,7 +1,7 @@
-"""Count logins and lockouts; log every Celery task with its duration.
+"""Count logins and lockouts; log and count every Celery task with its duration.
 
-Task durations are logged, not exported as metrics: workers are not scraped
-(export durations come from the database, see monitoring.collectors).
+Workers are not scraped: a finished task's count and duration go to the
+broker's Redis (monitoring.task_metrics), which /metrics reads.
 """
 
 import logging
@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from monitoring.metrics import LOCKOUTS, LOGINS
+from monitoring.task_metrics import record_task
 
 task_logger = logging.getLogger("gestao.task")
 _started: dict[str, float] = {}
@@ -45,10 +46,12 @@ def _task_started(task_id=None, **kwargs):
 
 @celery_signals.task_postrun.connect(dispatch_uid="monitoring_task_done")
 def _task_finished(task_id=None, task=None, state=None, **kwargs):
-    """One JSON log line per task: name, id, state, duration (never its arguments)."""
+    """One JSON log line per task (name, id, state, duration, never its
+    arguments), and the task's count and duration for /metrics."""
     started = _started.pop(task_id, None)
     duration = time.perf_counter() - started if started is not None else 0.0
     name = getattr(task, "name", "unknown")
+    record_task(name=name, state=state or "UNKNOWN", seconds=duration)
     task_logger.info(
         "task %s %s",
         name,

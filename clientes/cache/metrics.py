@@ -41,6 +41,17 @@ from prometheus_client import Counter, Histogram
 
 LATENCY_BUCKETS_MS = (0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0)
 HIT, MISS = "hit", "miss"
+KINDS = ("profile", "cpf", "search")
+EVENT_NAMES = (
+    "degraded_read",
+    "redis_error",
+    "stale_set_refused",
+    "invalidation",
+    "invalidation_missed",
+    "lock_wait",
+    "epoch_bump",
+    "consistency_alert",
+)
 
 LOOKUPS = Counter(
     "gestao_cache_lookups",
@@ -57,6 +68,13 @@ REDIS_LATENCY = Histogram(
     "Duração das operações do cache de clientes no Redis.",
     buckets=tuple(ms / 1000 for ms in LATENCY_BUCKETS_MS),
 )
+# Every series exists from the start (at 0), so rates and ratios work before
+# the first event of a kind.
+for _kind in KINDS:
+    for _result in (HIT, MISS):
+        LOOKUPS.labels(kind=_kind, result=_result)
+for _event in EVENT_NAMES:
+    EVENTS.labels(event=_event)
 
 _lock = threading.Lock()
 _counters: dict[str, int] = {}

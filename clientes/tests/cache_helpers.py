@@ -1,8 +1,27 @@
 """Builders shared by the cache tests."""
 
+from contextlib import contextmanager
 from datetime import date
 
+from clientes.cache import store
 from clientes.models import Cliente, Endereco, Telefone
+
+
+@contextmanager
+def cache_redis_refused(settings):
+    """Point the cache at a port nobody listens on: every Redis call fails at once."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    store.reset_state()
+    try:
+        yield
+    finally:
+        store.reset_state()
 
 
 def make_cliente(cpf="52998224725", nome="João da Silva", cidade="São Paulo", uf="SP", **extra):

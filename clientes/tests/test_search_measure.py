@@ -4,8 +4,7 @@ import pytest
 
 from audit.choices import Action
 from audit.models import AuditEvent
-from clientes.cache import store
-from clientes.tests.cache_helpers import make_cliente
+from clientes.tests.cache_helpers import cache_redis_refused, make_cliente
 
 # Committed clients: inside a test transaction that wrote them the cache is bypassed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,18 +37,8 @@ def test_screen_and_api_searches_record_time_and_cache_hit_or_miss(analista_clie
 
 def test_a_search_answered_by_postgresql_while_redis_is_down_is_a_miss(analista_client, settings):
     make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
-    settings.CACHES = {
-        "default": {
-            **settings.CACHES["default"],
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-        }
-    }
-    store.reset_state()
-    try:
+    with cache_redis_refused(settings):
         response = analista_client.get("/clientes/", {"uf": "PE"})
-    finally:
-        store.reset_state()
     assert response.status_code == 200 and "Ana Lima" in response.content.decode()
     (event,) = _search_events()
     assert event["cache"] == "miss" and event["duracao_ms"] > 0

@@ -20,6 +20,10 @@ def test_every_charted_metric_is_served_by_metrics(client, settings, analista):
     client.get("/conta/entrar/")
     client.force_login(analista)
     client.get("/api/v1/clients/", {"cpf": "123"})
+    client.get("/clientes/", {"cpf": "123"})  # a cached search: the cache's counters
+    from monitoring.tasks import aggregate_usage
+
+    aggregate_usage.delay()  # a task: its count and duration
     from django.utils import timezone
 
     from clientes.models import ConsistencyCheck

@@ -1,6 +1,7 @@
 """/metrics: protected, and reporting what operators chart."""
 
 import re
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -116,6 +117,24 @@ def test_celery_queue_length_counts_waiting_tasks(client, settings):
 
 
 @pytest.mark.django_db
+def test_tasks_delivered_but_not_acknowledged_are_reported_as_reserved(client):
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+        before = _value(_scrape(client), "gestao_celery_tasks_reserved")
+        celery_app.send_task("monitoring.tests.nothing", connection=conn)
+        queue = conn.SimpleQueue("celery")
+        message = queue.get(timeout=2)  # as a worker takes it (acks_late: not yet acked)
+        try:
+            text = _scrape(client)
+            assert _value(text, "gestao_celery_tasks_reserved") == before + 1
+            assert _value(text, "gestao_celery_queue_length", 'queue="celery"') == 0
+        finally:
+            message.ack()
+            queue.close()
+    assert _value(_scrape(client), "gestao_celery_tasks_reserved") == before
+
+
+@pytest.mark.django_db
 def test_a_dead_redis_does_not_break_the_scrape(client, settings):
     settings.CACHES = {
         "default": {
@@ -183,3 +202,111 @@ def test_exports_and_cache_consistency_are_read_from_the_database(client, analis
     assert _value(text, "gestao_exports", 'format="xlsx",status="pending"') == 1
     assert _value(text, "gestao_export_duration_p95_seconds", 'format="csv"') == pytest.approx(4)
     assert _value(text, "gestao_cache_consistency_ratio") == pytest.approx(0.998)
+
+
+@pytest.mark.django_db(transaction=True)  # committed clients: the cache is in play
+def test_our_cache_lookups_are_counted_by_kind_and_result(client, analista):
+    from clientes.tests.cache_helpers import make_cliente
+
+    cliente = make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
+    series = "gestao_cache_lookups_total"
+    labels = {
+        (kind, result): f'kind="{kind}",result="{result}"'
+        for kind in ("search", "profile")
+        for result in ("hit", "miss")
+    }
+    before = _scrape(client)
+    latency_before = _value(before, "gestao_cache_redis_duration_seconds_count")
+    client.force_login(analista)
+    for _ in range(3):
+        assert client.get("/clientes/", {"uf": "PE"}).status_code == 200
+    for _ in range(2):
+        assert client.get(cliente.get_absolute_url()).status_code == 200
+    after = _scrape(client)
+    added = {k: _value(after, series, v) - _value(before, series, v) for k, v in labels.items()}
+    assert added == {
+        ("search", "hit"): 2,
+        ("search", "miss"): 1,
+        ("profile", "hit"): 1,
+        ("profile", "miss"): 1,
+    }
+    assert _value(after, "gestao_cache_redis_duration_seconds_count") > latency_before
+
+
+@pytest.mark.django_db
+def test_a_redis_error_of_our_cache_is_counted(client, analista, settings):
+    from clientes.tests.cache_helpers import cache_redis_refused
+
+    series, labels = "gestao_cache_events_total", 'event="degraded_read"'
+    before = _value(_scrape(client), series, labels)
+    client.force_login(analista)
+    with cache_redis_refused(settings):
+        assert client.get("/clientes/", {"uf": "PE"}).status_code == 200
+        text = _scrape(client)
+    assert _value(text, series, labels) == before + 1
+    assert _value(text, series, 'event="redis_error"') >= 1
+
+
+def _task_figures(text: str, task: str) -> dict:
+    return {
+        "SUCCESS": _value(text, "gestao_celery_tasks_total", f'state="SUCCESS",task="{task}"'),
+        "FAILURE": _value(text, "gestao_celery_tasks_total", f'state="FAILURE",task="{task}"'),
+        "durations": _value(text, "gestao_celery_task_duration_seconds_count", f'task="{task}"'),
+        "fast": _value(
+            text, "gestao_celery_task_duration_seconds_bucket", f'le="10.0",task="{task}"'
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_celery_tasks_are_counted_by_name_and_state_with_their_duration(client):
+    # Eager tasks that raise skip Celery's postrun signal: failures are counted
+    # by the real worker test below.
+    from monitoring.tasks import aggregate_usage
+
+    ok = "monitoring.tasks.aggregate_usage"
+    before = _scrape(client)
+    aggregate_usage.delay()
+    aggregate_usage.delay()
+    after = _scrape(client)
+    ok_before, ok_after = _task_figures(before, ok), _task_figures(after, ok)
+    assert {k: ok_after[k] - ok_before[k] for k in ok_after} == {
+        "SUCCESS": 2,
+        "FAILURE": 0,
+        "durations": 2,
+        "fast": 2,  # a two-day aggregation of an empty trail takes well under 10 s
+    }
+    assert 0 < _value(after, "gestao_celery_task_duration_seconds_sum", f'task="{ok}"') < 20
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_tasks_run_by_a_real_worker_reach_metrics(client, tmp_path, settings):
+    """The worker is another process: its counts reach /metrics through the broker."""
+    from reports.tests.conftest import Worker
+
+    ok = "monitoring.tasks.aggregate_usage"
+    before = _task_figures(_scrape(client), ok)
+    celery_app.conf.task_always_eager = False
+    worker = Worker(tmp_path / "worker.log")
+    try:
+        celery_app.send_task(ok)
+        celery_app.send_task(ok, kwargs={"days": "dois"})  # a TypeError in the worker
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = _task_figures(_scrape(client), ok)
+            if now["durations"] - before["durations"] >= 2:
+                break
+            time.sleep(0.2)
+    finally:
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        worker.stop()
+    assert {k: now[k] - before[k] for k in now} == {
+        "SUCCESS": 1,
+        "FAILURE": 1,
+        "durations": 2,
+        "fast": 2,
+    }, worker.log.read_text()
+    text = _scrape(client)
+    assert _value(text, "gestao_celery_tasks_reserved") == 0
+    assert _value(text, "gestao_celery_queue_length", 'queue="celery"') == 0
