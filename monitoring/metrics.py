@@ -1,7 +1,9 @@
 """Application metrics counted as things happen (in every web process).
 
-django-prometheus adds the HTTP ones (latency by view, status codes); values
-read from PostgreSQL/Redis at scrape time live in monitoring.collectors.
+django-prometheus adds the HTTP ones (latency by view, status codes); the
+client cache counts its own in clientes.cache.metrics; values read from
+PostgreSQL/Redis at scrape time (Celery tasks included) live in
+monitoring.collectors.
 Names start with ``gestao_`` so the Grafana dashboard finds ours at a glance.
 """
 

@@ -10,7 +10,9 @@ class DailyUsage(models.Model):
     Rebuilt from the audit trail by ``monitoring.usage.usage_aggregate_day``
     (a beat task), so a year of the metrics page reads a few thousand rows
     instead of millions of audit events. ``chave`` splits a metric (an export
-    format, a search-time bucket); "" when it does not.
+    format, a search-time bucket); "" when it does not. Each aggregated day
+    also has an ``agregado_ate`` row: the instant (POSIX seconds) up to which
+    its events are counted (see monitoring.usage).
     """
 
     dia = models.DateField(_("dia"))
