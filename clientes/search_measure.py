@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from clientes.cache.metrics import observe_lookups
 
+# The kind of the search pages' cache entries (``clientes.cache.cached``'s namespace).
+SEARCH_KIND = "search"
+
 
 @dataclass
 class SearchMeasure:
@@ -32,7 +35,7 @@ def measure_search() -> Iterator[SearchMeasure]:
     """Measure the search run inside; the figures are set when it returns."""
     measure = SearchMeasure()
     started = time.perf_counter()
-    with observe_lookups() as lookups:
+    with observe_lookups(SEARCH_KIND) as lookups:
         yield measure
     measure.duration_ms = round((time.perf_counter() - started) * 1000, 1)
     measure.cache = lookups.result

@@ -67,7 +67,7 @@ def fetch(
                 guards.update(zip(guard_keys, values, strict=True))
     except store.CacheUnavailable:
         store.note_degraded_read(kind)
-        metrics.note_outcome(metrics.MISS)  # answered by PostgreSQL, not by the cache
+        metrics.note_outcome(kind, metrics.MISS)  # answered by PostgreSQL, not by the cache
         return compute()
 
     metrics.lookup(kind, hit=False)

@@ -18,7 +18,8 @@ Public functions (stable names for the operations exporter):
 - ``hit_ratio(kind=None)`` -> hits / (hits + misses), or None before any lookup.
 - ``lookup(kind, hit)`` counts one lookup; ``incr(name)`` any other event.
 
-Counter names: ``hit.<kind>``, ``miss.<kind>`` (kind: profile, cpf, search),
+Counter names: ``hit.<kind>``, ``miss.<kind>`` (kind: profile, cpf, search,
+permissions),
 ``degraded_read`` (served from PostgreSQL because Redis failed),
 ``redis_error``, ``stale_set_refused``, ``invalidation``,
 ``invalidation_missed``, ``lock_wait``, ``epoch_bump``, ``consistency_alert``.
@@ -41,7 +42,7 @@ from prometheus_client import Counter, Histogram
 
 LATENCY_BUCKETS_MS = (0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0)
 HIT, MISS = "hit", "miss"
-KINDS = ("profile", "cpf", "search")
+KINDS = ("profile", "cpf", "search", "permissions")
 EVENT_NAMES = (
     "degraded_read",
     "redis_error",
@@ -55,7 +56,7 @@ EVENT_NAMES = (
 
 LOOKUPS = Counter(
     "gestao_cache_lookups",
-    "Consultas ao cache de clientes, por tipo (profile, cpf, search) e resultado (hit/miss).",
+    "Consultas ao cache de clientes, por tipo (profile, cpf, search, permissions) e resultado.",
     ["kind", "result"],
 )
 EVENTS = Counter(
@@ -83,10 +84,6 @@ _latency_counts = [0] * (len(LATENCY_BUCKETS_MS) + 1)  # last one is +Inf
 _latency_sum_ms = 0.0
 
 
-# The outcomes of the lookups made inside ``observe_lookups`` (None outside).
-_observed: ContextVar[list[str] | None] = ContextVar("clientes_cache_observed", default=None)
-
-
 def _count(name: str, amount: int) -> None:
     with _lock:
         _counters[name] = _counters.get(name, 0) + amount
@@ -103,21 +100,22 @@ def lookup(kind: str, *, hit: bool) -> None:
     result = HIT if hit else MISS
     _count(f"{result}.{kind}", 1)
     LOOKUPS.labels(kind=kind, result=result).inc()
-    note_outcome(result)
+    note_outcome(kind, result)
 
 
-def note_outcome(result: str) -> None:
-    """Tell an enclosing ``observe_lookups`` how a lookup was answered (a
-    degraded read, answered by PostgreSQL, is a miss to it)."""
+def note_outcome(kind: str, result: str) -> None:
+    """Tell an enclosing ``observe_lookups`` how a lookup of ``kind`` was
+    answered (a degraded read, answered by PostgreSQL, is a miss to it)."""
     observed = _observed.get()
-    if observed is not None:
-        observed.append(result)
+    if observed is not None and kind in observed.kinds:
+        observed.outcomes.append(result)
 
 
 @dataclass
 class ObservedLookups:
-    """The outcomes of the cache lookups made inside ``observe_lookups``."""
+    """The outcomes of the cache lookups of ``kinds`` made inside ``observe_lookups``."""
 
+    kinds: frozenset[str]
     outcomes: list[str] = field(default_factory=list)
 
     @property
@@ -129,11 +127,16 @@ class ObservedLookups:
         return HIT if all(o == HIT for o in self.outcomes) else MISS
 
 
+# The outcomes of the lookups made inside ``observe_lookups`` (None outside).
+_observed: ContextVar[ObservedLookups | None] = ContextVar("clientes_cache_observed", default=None)
+
+
 @contextmanager
-def observe_lookups() -> Iterator[ObservedLookups]:
-    """Collect the outcome of every cache lookup this context makes inside."""
-    observed = ObservedLookups()
-    token = _observed.set(observed.outcomes)
+def observe_lookups(*kinds: str) -> Iterator[ObservedLookups]:
+    """Collect the outcome of every lookup of ``kinds`` this context makes inside
+    (only those: a permission set fetched on the way is not the search's answer)."""
+    observed = ObservedLookups(kinds=frozenset(kinds))
+    token = _observed.set(observed)
     try:
         yield observed
     finally:

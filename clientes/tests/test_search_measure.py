@@ -47,3 +47,23 @@ def test_a_search_answered_by_postgresql_while_redis_is_down_is_a_miss(analista_
 def test_opening_the_search_screen_is_not_a_search(analista_client):
     assert analista_client.get("/clientes/").status_code == 200
     assert _search_events() == []
+
+
+def test_only_the_search_pages_own_lookup_decides_hit_or_miss(analista):
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from clientes.cache import metrics
+    from clientes.search_measure import measure_search
+    from clientes.selectors import cliente_search_page
+
+    make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
+    cache.clear()
+    cliente_search_page(user=analista, params={"uf": "PE"})  # the page is now in Redis
+    permission_misses = metrics.snapshot()["counters"].get("miss.permissions", 0)
+    with measure_search() as measure:
+        user = get_user_model().objects.get(pk=analista.pk)
+        assert user.has_perm("clientes.view_cliente")  # its permission set: not cached yet
+        cliente_search_page(user=user, params={"uf": "PE"})
+    assert metrics.snapshot()["counters"]["miss.permissions"] == permission_misses + 1
+    assert measure.cache == "hit"
