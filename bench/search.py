@@ -225,7 +225,9 @@ def _plans(mix: dict, kinds: list[str]) -> tuple[dict[str, str], list[str]]:
             cliente_search_page(user=None, params=params, page=page, size=size)
         text = []
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # as the selector does
+            # As the selector does (clientes.selectors._index_paths).
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
             for query in captured.captured_queries:
                 sql = query["sql"].strip()
                 if not sql.startswith(("SELECT", "WITH")) or "pg_catalog" in sql:

@@ -1,6 +1,7 @@
 """Reads of clients, with their rules. Views, the API and tasks call these."""
 
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -202,17 +203,35 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     )
 
 
-def _search_page(filterset, key, criteria, ordering, page, size, today) -> SearchPage:
-    offset = (page - 1) * size
+@contextmanager
+def _index_paths(needed: bool):
+    """Run the search's statements with planner settings that favour indexes.
+
+    Not ``needed`` for a whole CPF: its unique index answers whatever the
+    settings, and the transaction and settings would cost three round trips
+    of the fastest lookup there is.
+    """
+    if not needed:
+        yield
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         # Prefer index paths: a LIMITed sequential scan looks cheap to the
         # planner but reads the whole table when matches cluster (e.g. recent
-        # clients sit at the end of an append-only table).
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        # The search tables live in memory (indexes and hot rows): an index
-        # probe costs about a sequential read, not 4x. Without this, a city of
-        # 17,000 addresses is joined by scanning 300,000 clients of an age band.
-        cursor.execute("SET LOCAL random_page_cost = 1.1")
+        # clients sit at the end of an append-only table). And the search
+        # tables live in memory (indexes and hot rows): an index probe costs
+        # about a sequential read, not 4x. Without that, a city of 17,000
+        # addresses is joined by scanning 300,000 clients of an age band.
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true),"
+            " set_config('random_page_cost', '1.1', true)"
+        )
+        yield
+
+
+def _search_page(filterset, key, criteria, ordering, page, size, today) -> SearchPage:
+    offset = (page - 1) * size
+    full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
+    with _index_paths(needed=not full_cpf):
         matches = search.search_matches(
             filterset.qs, ordering, offset, size + 1, today, search.name_text(criteria)
         )
@@ -221,7 +240,6 @@ def _search_page(filterset, key, criteria, ordering, page, size, today) -> Searc
     typed = criteria.get("nome") or criteria.get("q", "")
     if not matches.total and typed and not search.looks_like_identifier(typed) and "@" not in typed:
         suggestions = search.suggest_names(typed)
-    full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
     return SearchPage(
         params=key,
         page=page,
