@@ -26,12 +26,14 @@ PROFILE_LINK = re.compile(r'href="/clientes/(\d+)/"|"id_cliente":\s*(\d+)')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _accounts = itertools.count()
-_records: list[tuple[str, float, int, float]] = []
+_records: list[tuple[str, float, int, float, str]] = []
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    _records.append((name, response_time, 1 if exception else 0, time.time()))
+    # (step, ms, failed, when, why): the runner reports failures by cause.
+    why = str(exception)[:120] if exception else ""
+    _records.append((name, response_time, 1 if exception else 0, time.time(), why))
 
 
 @events.quitting.add_listener
