@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -56,6 +57,13 @@ def display_count(number: int, exact: bool) -> str:
 def _age_band_params(value: str) -> dict:
     low, _sep, high = value.partition("-")
     return {"idade_min": low.rstrip("+"), "idade_max": high}
+
+
+def _age_text(idade: int | None) -> str:
+    # Here rather than a {% blocktranslate %} per row: 50 of those cost ~2 ms a page.
+    if idade is None:
+        return "—"
+    return ngettext("%(anos)s ano", "%(anos)s anos", idade) % {"anos": idade}
 
 
 def profile_url(id_cliente: int) -> str | None:
@@ -139,7 +147,10 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         return render(request, template, context, status=status)
 
     def _result_context(self, result, links: SearchLinks) -> dict:
-        rows = [{**row, "url": profile_url(row["id_cliente"])} for row in result.rows]
+        rows = [
+            {**row, "url": profile_url(row["id_cliente"]), "idade_texto": _age_text(row["idade"])}
+            for row in result.rows
+        ]
         facets = [
             {
                 **facet,
