@@ -32,8 +32,11 @@ def can_see_full_cpf(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm(CPF_FULL_PERMISSION))
 
 
+def shows_full_cpf(user, use: CpfUse | str) -> bool:
+    """Return True when ``user`` sees full CPFs for ``use`` (else masked ones)."""
+    return CpfUse(use) is not CpfUse.LIST and can_see_full_cpf(user)
+
+
 def cpf_for(user, cpf: str, use: CpfUse | str = CpfUse.LIST) -> str:
     """Return the representation of ``cpf`` (11 stored digits) ``user`` may see for ``use``."""
-    if CpfUse(use) is not CpfUse.LIST and can_see_full_cpf(user):
-        return format_cpf(cpf)
-    return mask_cpf(cpf)
+    return format_cpf(cpf) if shows_full_cpf(user, use) else mask_cpf(cpf)

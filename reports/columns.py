@@ -1,30 +1,34 @@
-"""The columns a client export can have, and how each value is read and shown.
+"""The columns a client export can have, and how each cell is computed.
 
-Rows are read with ``values_list`` (tuples, never model instances) and each
-column turns its raw database value into the cell value: text already
-formatted for people (CPF, phone, CEP), real dates for dates, numbers for
-numbers. Writers decide how each ``kind`` looks in their format.
+Every column is one SQL expression over the client search (``reports.cells``):
+PostgreSQL returns text already formatted for people (CPF, phone, CEP,
+labels), real dates for dates and numbers for numbers, so rows stream from the
+database into the writers without per-cell Python work. Writers decide how
+each ``kind`` looks in their format; the CSV writer has PostgreSQL write it.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from django.db.models import FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Expression, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import format_cep, format_phone
 from clientes.choices import Sexo
 from clientes.models import Telefone
-from reports.policy import cpf_for_export
+from reports import cells
+from reports.cells import CellContext, Wrap
+from reports.policy import export_shows_full_cpf
 
 TEXT = "text"
 DATE = "date"
 DATETIME = "datetime"
 INTEGER = "integer"
 
-_SEXO = dict(Sexo.choices)
+
+def _same(expression: Expression) -> Expression:
+    return expression
 
 
 @dataclass(frozen=True)
@@ -32,106 +36,109 @@ class Column:
     key: str
     label: str
     kind: str
-    sources: tuple[str, ...]
+    # Builds the cell's expression for a context. ``wrap`` is the writer's
+    # treatment of the value (the CSV's text form): applied where the value
+    # is computed, inside a subquery if there is one.
+    cell: Callable[[CellContext, Wrap], Expression]
     # Relative width in the PDF table (and a floor for the XLSX column).
     weight: float = 1.0
-    # Builds the cell value from the raw values of ``sources``; None = identity.
-    convert: Callable | None = None
     # The widest value of a fixed-format column: the PDF never wraps it.
     sample: str = ""
 
 
-def _text(value) -> str:
-    return value or ""
+def _of(build: Callable[[CellContext], Expression]) -> Callable[[CellContext, Wrap], Expression]:
+    return lambda context, wrap: wrap(build(context))
 
 
-def _age(born: date | None, today: date) -> int | None:
-    if born is None:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+def _field(name: str) -> Callable[[CellContext, Wrap], Expression]:
+    return _of(lambda context: F(name))
 
 
-def _address(logradouro, numero, complemento) -> str:
-    if not logradouro:
-        return ""
-    parts = [logradouro]
-    if numero:
-        parts.append(f", {numero}")
-    if complemento:
-        parts.append(f" - {complemento}")
-    return "".join(parts)
+def _cpf(context: CellContext) -> Expression:
+    return cells.formatted_cpf("cpf") if context.full_cpf else cells.masked_cpf("cpf")
 
 
-def _local_datetime(value: datetime | None) -> datetime | None:
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
+def _sexo(context: CellContext) -> Expression:
+    return cells.label("sexo", {value: str(shown) for value, shown in Sexo.choices})
 
 
-def _status(ativo: bool) -> str:
-    return str(_("Ativo")) if ativo else str(_("Inativo"))
+def _status(context: CellContext) -> Expression:
+    return cells.yes_no("ativo", str(_("Ativo")), str(_("Inativo")))
 
+
+def _telefone(context: CellContext, wrap: Wrap) -> Expression:
+    """The principal phone, else the first one: formatted inside the subquery."""
+    phones = Telefone.objects.filter(cliente=OuterRef("pk")).order_by("-principal", "id")
+    cell = wrap(cells.formatted_phone("numero"))
+    return Subquery(phones.annotate(export_cell=cell).values("export_cell")[:1])
+
+
+_ADDRESS = "endereco_principal__"
 
 COLUMNS: dict[str, Column] = {
     c.key: c
     for c in [
-        Column("id_cliente", _("Código"), INTEGER, ("id_cliente",), 0.7, sample="00000000"),
-        Column("cpf", _("CPF"), TEXT, ("cpf",), 1.3, sample="000.000.000-00"),
-        Column("nome_completo", _("Nome completo"), TEXT, ("nome_completo",), 2.6, _text),
-        Column("nome_social", _("Nome social"), TEXT, ("nome_social",), 1.8, _text),
+        Column("id_cliente", _("Código"), INTEGER, _field("id_cliente"), 0.7, "00000000"),
+        Column("cpf", _("CPF"), TEXT, _of(_cpf), 1.3, "000.000.000-00"),
+        Column("nome_completo", _("Nome completo"), TEXT, _field("nome_completo"), 2.6),
+        Column("nome_social", _("Nome social"), TEXT, _field("nome_social"), 1.8),
         Column(
             "data_nascimento",
             _("Data de nascimento"),
             DATE,
-            ("data_nascimento",),
+            _field("data_nascimento"),
             1.1,
-            sample="00/00/0000",
+            "00/00/0000",
         ),
-        Column("idade", _("Idade"), INTEGER, ("data_nascimento",), 0.6, sample="Idade"),
         Column(
-            "sexo",
-            _("Sexo"),
-            TEXT,
-            ("sexo",),
-            0.9,
-            lambda v: str(_SEXO.get(v, "")),
-            sample="Masculino",
+            "idade",
+            _("Idade"),
+            INTEGER,
+            _of(lambda context: cells.age("data_nascimento", context.today)),
+            0.6,
+            "Idade",
         ),
-        Column("nome_mae", _("Nome da mãe"), TEXT, ("nome_mae",), 2.3, _text),
-        Column("email", _("E-mail"), TEXT, ("email",), 2.4, _text),
-        Column(
-            "telefone",
-            _("Telefone"),
-            TEXT,
-            ("telefone_principal",),
-            1.4,
-            format_phone,
-            sample="(00) 00000-0000",
-        ),
+        Column("sexo", _("Sexo"), TEXT, _of(_sexo), 0.9, "Masculino"),
+        Column("nome_mae", _("Nome da mãe"), TEXT, _field("nome_mae"), 2.3),
+        Column("email", _("E-mail"), TEXT, _field("email"), 2.4),
+        Column("telefone", _("Telefone"), TEXT, _telefone, 1.4, "(00) 00000-0000"),
         Column(
             "endereco",
             _("Endereço"),
             TEXT,
-            (
-                "endereco_principal__logradouro",
-                "endereco_principal__numero",
-                "endereco_principal__complemento",
+            _of(
+                lambda context: cells.address_line(
+                    _ADDRESS + "logradouro", _ADDRESS + "numero", _ADDRESS + "complemento"
+                )
             ),
             2.8,
-            _address,
         ),
-        Column("bairro", _("Bairro"), TEXT, ("endereco_principal__bairro",), 1.5, _text),
-        Column("cidade", _("Cidade"), TEXT, ("endereco_principal__cidade",), 1.5, _text),
-        Column("uf", _("UF"), TEXT, ("endereco_principal__uf",), 0.5, _text, sample="UF"),
-        Column("cep", _("CEP"), TEXT, ("endereco_principal__cep",), 1.0, format_cep, "00000-000"),
-        Column("status", _("Situação"), TEXT, ("ativo",), 0.9, _status, sample="Inativo"),
-        Column("motivo_inativacao", _("Motivo da inativação"), TEXT, ("motivo_inativacao",), 1.8),
+        Column("bairro", _("Bairro"), TEXT, _field(_ADDRESS + "bairro"), 1.5),
+        Column("cidade", _("Cidade"), TEXT, _field(_ADDRESS + "cidade"), 1.5),
+        Column("uf", _("UF"), TEXT, _field(_ADDRESS + "uf"), 0.5, "UF"),
+        Column(
+            "cep",
+            _("CEP"),
+            TEXT,
+            _of(lambda context: cells.formatted_cep(_ADDRESS + "cep")),
+            1.0,
+            "00000-000",
+        ),
+        Column("status", _("Situação"), TEXT, _of(_status), 0.9, "Inativo"),
+        Column(
+            "motivo_inativacao",
+            _("Motivo da inativação"),
+            TEXT,
+            _field("motivo_inativacao"),
+            1.8,
+        ),
         Column(
             "created_at",
             _("Cadastrado em"),
             DATETIME,
-            ("created_at",),
+            _of(lambda context: cells.local_datetime("created_at", context.time_zone)),
             1.4,
-            _local_datetime,
-            sample="00/00/0000 00:00",
+            "00/00/0000 00:00",
         ),
     ]
 }
@@ -155,55 +162,74 @@ def field_choices() -> list[tuple[str, str]]:
 
 @dataclass
 class RowPlan:
-    """How to read the rows of one export: the query and the per-column converters."""
+    """How to read one export's rows: the search query and its columns' cells.
+
+    ``rows`` and ``copy_csv`` stream from the database inside the caller's
+    transaction; ``close`` ends any stream left open (a cancel, an error)
+    while that transaction is still alive.
+    """
 
     columns: list[Column]
     queryset: QuerySet
-    converters: list[Callable[[tuple], object]]
+    context: CellContext
+    _streams: list = field(default_factory=list)
 
-    def rows(self, chunk_size: int = 2000):
-        """Yield the cell values of each row, streamed from a server-side cursor."""
-        converters = self.converters
-        for raw in self.queryset.iterator(chunk_size=chunk_size):
-            yield [convert(raw) for convert in converters]
+    def cells(
+        self,
+        wrap_for: Callable[[Column], Wrap] = lambda column: _same,
+        finish: Callable[[Column, Expression], Expression] = lambda column, cell: cell,
+    ) -> QuerySet:
+        """Return the query of the rows' cells (one value per column, in order).
 
+        A writer may change each cell where its value is computed
+        (``wrap_for``) and around the whole cell (``finish``).
+        """
+        names = {
+            f"export_cell_{index}": finish(column, column.cell(self.context, wrap_for(column)))
+            for index, column in enumerate(self.columns)
+        }
+        return self.queryset.annotate(**names).values_list(*names)
 
-def _converter(column: Column, offset: int, user, today: date) -> Callable[[tuple], object]:
-    """Return a function reading this column's cell from a raw row tuple."""
-    if column.key == "cpf":
-        formatter = cpf_for_export(user)
-        return lambda raw: formatter(raw[offset])
-    if column.key == "idade":
-        return lambda raw: _age(raw[offset], today)
-    width = len(column.sources)
-    convert = column.convert
-    if convert is None:
-        return lambda raw: raw[offset]
-    if width == 1:
-        return lambda raw: convert(raw[offset])
-    return lambda raw: convert(*raw[offset : offset + width])
+    def rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
+        """Yield each row's cells as a tuple, from a server-side cursor."""
+        stream = self.cells().iterator(chunk_size=chunk_size)
+        self._streams.append(stream)
+        return stream
+
+    def copy_csv(self, query: QuerySet, options: str) -> Iterator[memoryview]:
+        """Yield the records of ``COPY (query) TO STDOUT WITH (FORMAT csv, options)``.
+
+        libpq hands COPY data over one row at a time, each ending in a newline.
+        """
+        stream = self._copy(query, options)
+        self._streams.append(stream)
+        return stream
+
+    def _copy(self, query: QuerySet, options: str) -> Iterator[memoryview]:
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, {options})"
+            with cursor.cursor.copy(statement, params) as copy:
+                yield from copy
+
+    def close(self) -> None:
+        for stream in self._streams:
+            stream.close()
+        self._streams.clear()
 
 
 def row_plan(*, queryset: QuerySet, fields: Sequence[str], user) -> RowPlan:
     """Return the streaming plan for ``fields`` over a client search ``queryset``."""
     columns = [COLUMNS[key] for key in fields]
-    sources: list[str] = []
-    offsets: list[int] = []
-    for column in columns:
-        offsets.append(len(sources))
-        sources.extend(column.sources)
-    if any(s.startswith("endereco_principal__") for s in sources):
-        # At most one principal address per client (a unique constraint): the
-        # join can never duplicate a client, so export ids == search ids.
-        queryset = queryset.annotate(
-            endereco_principal=FilteredRelation("enderecos", condition=Q(enderecos__principal=True))
-        )
-    if "telefone_principal" in sources:
-        phones = Telefone.objects.filter(cliente=OuterRef("pk")).order_by("-principal", "id")
-        queryset = queryset.annotate(telefone_principal=Subquery(phones.values("numero")[:1]))
-    today = timezone.localdate()
-    converters = [
-        _converter(column, offset, user, today)
-        for column, offset in zip(columns, offsets, strict=True)
-    ]
-    return RowPlan(columns, queryset.values_list(*sources), converters)
+    # At most one principal address per client (a unique constraint): the
+    # join can never duplicate a client, so export ids == search ids. An
+    # alias joins only when a column reads it.
+    queryset = queryset.alias(
+        endereco_principal=FilteredRelation("enderecos", condition=Q(enderecos__principal=True))
+    )
+    context = CellContext(
+        full_cpf=export_shows_full_cpf(user),
+        today=timezone.localdate(),
+        time_zone=timezone.get_current_timezone_name(),
+    )
+    return RowPlan(columns, queryset, context)

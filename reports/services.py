@@ -290,17 +290,6 @@ def _fail(job_id, message: str) -> None:
             _fail_locked(job, message)
 
 
-def _limited(rows, limit: int):
-    """Yield ``rows``; raise ValidationError past ``limit`` (the search grew meanwhile)."""
-    for count, row in enumerate(rows, start=1):
-        if count > limit:
-            raise ValidationError(
-                _("A pesquisa agora encontra mais de %(limit)s clientes, o limite por exportação.")
-                % {"limit": _format_count(limit)}
-            )
-        yield row
-
-
 def _write(job: ExportJob, part: Path) -> int:
     """Write the whole file to ``part`` from one snapshot; return the rows written."""
     limit = current_settings().export_row_limit
@@ -319,25 +308,31 @@ def _write(job: ExportJob, part: Path) -> int:
         )
 
         def report(rows_done: int) -> None:
+            if rows_done > limit:  # the search grew past the limit since the request
+                raise ValidationError(
+                    _(
+                        "A pesquisa agora encontra mais de %(limit)s clientes, o limite "
+                        "por exportação."
+                    )
+                    % {"limit": _format_count(limit)}
+                )
             if live.cancel_requested(job.pk):
                 raise ExportCancelled
             live.set_progress(job.pk, min(99, rows_done * 100 // total))
 
-        rows = plan.rows()
         try:
             return write_export(
                 fmt=job.format,
                 path=part,
-                columns=plan.columns,
-                rows=_limited(rows, limit),
+                plan=plan,
                 meta=meta,
                 progress=report,
                 csv_dialect=job.csv_dialect,
             )
         finally:
-            # Close the server-side cursor while its transaction is still alive
-            # (a cancel or an error would otherwise close it after the rollback).
-            rows.close()
+            # End the row stream while its transaction is still alive (a cancel
+            # or an error would otherwise close it after the rollback).
+            plan.close()
 
 
 def _finish(job_id, part: Path, written: int) -> ExportJob:
