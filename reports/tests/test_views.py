@@ -161,6 +161,21 @@ def test_export_form_tag_carries_the_search_query(analista):
     assert [value for value, _attrs in boxes] == list(COLUMNS)
 
 
+def test_the_search_screens_order_is_the_files_order(analista_client, clientes):
+    # Sorted on screen (the "Ordenar por" choice or a column header): the
+    # search form and the export form carry that order, and the file keeps it.
+    html = analista_client.get("/clientes/?uf=PE&ordering=-nome_completo").content.decode()
+    assert re.search(r'<option value="-nome_completo" selected>', html)
+    assert '<input type="hidden" name="ordering" value="-nome_completo" data-search-param>' in html
+    response = analista_client.post(
+        "/relatorios/exportar/", _form(uf="PE", ordering="-nome_completo")
+    )
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    names = [line.split(";")[0] for line in content.splitlines()[1:]]
+    assert len(names) == 10 and names == sorted(names, reverse=True)
+    assert ExportJob.objects.get().ordering == "-nome_completo"
+
+
 def test_dashboard_card_links_to_reports(analista_client):
     assert 'href="/relatorios/"' in analista_client.get("/").content.decode()
 
