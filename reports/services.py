@@ -16,6 +16,7 @@ place only when complete, so a partial file is never offered.
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +48,10 @@ MAX_ATTEMPTS = 3
 # A queued job not started after this long is queued again (lost message).
 PENDING_REQUEUE_AFTER = timedelta(minutes=15)
 PART_DIR = "exports/tmp"
+# Progress and the cancel flag go through Redis at most this often: two round
+# trips every 500 rows were 7% of a 10,000-row CSV, whose rows all arrive
+# within a tenth of a second.
+PROGRESS_INTERVAL_S = 0.25
 
 _FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
 
@@ -304,6 +309,8 @@ def _write(job: ExportJob, part: Path) -> int:
             row_count=job.row_count,
         )
 
+        published_at = float("-inf")
+
         def report(rows_done: int) -> None:
             if rows_done > limit:  # the search grew past the limit since the request
                 raise ValidationError(
@@ -313,6 +320,11 @@ def _write(job: ExportJob, part: Path) -> int:
                     )
                     % {"limit": _format_count(limit)}
                 )
+            nonlocal published_at
+            now = time.monotonic()
+            if now - published_at < PROGRESS_INTERVAL_S:
+                return
+            published_at = now
             if live.cancel_requested(job.pk):
                 raise ExportCancelled
             live.set_progress(job.pk, min(99, rows_done * 100 // total))
