@@ -58,6 +58,7 @@ class SqlTemplate(Expression):
 
 
 def text(value: str) -> Value:
+    """Return ``value`` as a text parameter of the query."""
     return Value(value, output_field=CharField())
 
 
@@ -67,7 +68,7 @@ class CellContext:
 
     full_cpf: bool  # the user may see full CPFs in exports (clientes.masking)
     today: date
-    time_zone: str  # local time of the export (settings.TIME_ZONE)
+    time_zone: str  # the active time zone: dates and times are shown in it
 
 
 def formatted_cpf(field: str) -> Expression:
@@ -127,6 +128,7 @@ def label(field: str, labels: dict[str, str]) -> Expression:
 
 
 def yes_no(field: str, yes: str, no: str) -> Expression:
+    """Return ``yes`` or ``no`` for a boolean field."""
     return SqlTemplate("CASE WHEN {0} THEN {1} ELSE {2} END", field, text(yes), text(no))
 
 

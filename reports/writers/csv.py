@@ -59,7 +59,7 @@ def write_csv(path, plan: RowPlan, meta, progress, *, dialect: str = "excel") ->
     csv.writer(header, delimiter=delimiter, lineterminator="\r\n").writerow(
         [str(c.label) for c in plan.columns]
     )
-    query = plan.cells(
+    query = plan.cells_query(
         wrap_for=lambda column: _text_form(column.kind, excel),
         finish=_empty_form(len(plan.columns) == 1),
     )
