@@ -30,15 +30,14 @@ class CachedPermissionsBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             # Superuser status changes the answer without any m2m change: key on it.
             key = store.key(PERMISSIONS, user_obj.pk, int(user_obj.is_superuser))
+            from_database = super().get_all_permissions
             user_obj._perm_cache = set(
                 entries.fetch(
                     kind=PERMISSIONS,
                     entry_key=key,
                     generations=(store.EPOCH, PERMISSIONS),
                     guard_keys=(),
-                    compute=lambda: frozenset(
-                        super(CachedPermissionsBackend, self).get_all_permissions(user_obj)
-                    ),
+                    compute=lambda: frozenset(from_database(user_obj)),
                     ttl=lambda _value: TTL_SECONDS,
                 )
             )
