@@ -13,13 +13,18 @@ _cached: tuple[float, SystemSettings] | None = None
 
 
 def current_settings() -> SystemSettings:
-    """Return the system parameters, creating the row with defaults if missing."""
+    """Return the system parameters (this process's copy, at most 10 s old)."""
     global _cached
     now = time.monotonic()
     if _cached is None or now - _cached[0] > _TTL_SECONDS:
-        row, _created = SystemSettings.objects.get_or_create(pk=1)
-        _cached = (now, row)
+        _cached = (now, settings_row())
     return _cached[1]
+
+
+def settings_row() -> SystemSettings:
+    """Return a fresh copy of the row from the database, created with defaults if missing."""
+    row, _created = SystemSettings.objects.get_or_create(pk=1)
+    return row
 
 
 def forget_cached_settings() -> None:

@@ -23,10 +23,10 @@ from accounts.forms import (
     UserForm,
 )
 from accounts.lockout import locked_emails, with_lockout
-from accounts.models import SystemSettings, User
+from accounts.models import User
 from accounts.roles import ROLE_LABELS, user_role
 from accounts.selectors import user_list
-from accounts.system_settings import current_settings
+from accounts.system_settings import current_settings, settings_row
 
 SETTINGS_PERMISSION = "accounts.change_systemsettings"
 
@@ -89,8 +89,7 @@ class SettingsView(LoginRequiredMixin, View):
         if not request.user.has_perm(SETTINGS_PERMISSION):
             raise PermissionDenied
         # A fresh copy: a failed validation must not alter the cached row.
-        row, _created = SystemSettings.objects.get_or_create(pk=1)
-        form = SystemSettingsForm(request.POST, instance=row)
+        form = SystemSettingsForm(request.POST, instance=settings_row())
         if not form.is_valid():
             return self._render(request, form, status=400)
         services.system_settings_update(values=form.cleaned_data, by=request.user)

@@ -316,11 +316,11 @@ NULLABLE_ORDERINGS = frozenset({"data_nascimento", "cidade_principal_busca"})
 _RAW_COLUMNS = frozenset({"cidade_principal_busca", "uf_principal"})
 
 
-def sort_column(column: str):
-    """Return the expression of a sorting column (model field or trigger-kept column)."""
-    if column in _RAW_COLUMNS:
-        return RawSQL(f'"clientes"."{column}"', [], output_field=TextField())  # noqa: S611
-    return F(column)
+def column_expression(name: str):
+    """Return the expression of a client column: a model field or a trigger-kept one."""
+    if name in _RAW_COLUMNS:
+        return RawSQL(f'"clientes"."{name}"', [], output_field=TextField())  # noqa: S611
+    return F(name)
 
 
 def name_text(criteria) -> str:
@@ -370,8 +370,8 @@ def order(queryset: QuerySet, ordering: str, text: str = "") -> QuerySet:
     if column == "id_cliente":
         return queryset.order_by("-id_cliente" if descending else "id_cliente")
     if descending:
-        return queryset.order_by(sort_column(column).desc(), F("id_cliente").desc())
-    return queryset.order_by(sort_column(column).asc(), F("id_cliente").asc())
+        return queryset.order_by(column_expression(column).desc(), F("id_cliente").desc())
+    return queryset.order_by(column_expression(column).asc(), F("id_cliente").asc())
 
 
 def after_key(queryset: QuerySet, ordering: str, key: list) -> QuerySet:
@@ -381,7 +381,7 @@ def after_key(queryset: QuerySet, ordering: str, key: list) -> QuerySet:
     value, last_id = key
     if column == "id_cliente":
         return queryset.filter(compare(F("id_cliente"), last_id))
-    expression = sort_column(column)
+    expression = column_expression(column)
     is_null = IsNull(expression, True)
     if value is None:  # NULLs sort last ascending, first descending
         if descending:
@@ -443,7 +443,6 @@ def facet_conditions(today: date | None = None) -> list[FacetCondition]:
 # exactly counted searches count all of them. The UF of a client is that of its
 # principal address, copied onto the client row (migration 0006).
 UF_SAMPLE = 1_000
-_UF_PRINCIPAL = RawSQL('"clientes"."uf_principal"', [], output_field=TextField())
 
 
 @dataclass(frozen=True)
@@ -481,7 +480,12 @@ def search_matches(
         rank, extra = relevance(text), Length(key)
     matches = (
         queryset.order_by()
-        .annotate(sort_key=sort_column(key), rank=rank, extra=extra, uf_principal=_UF_PRINCIPAL)
+        .annotate(
+            sort_key=column_expression(key),
+            rank=rank,
+            extra=extra,
+            uf_principal=column_expression("uf_principal"),
+        )
         .values(
             "id_cliente",
             "sort_key",

@@ -275,7 +275,7 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     if after is not None:
         queryset = search.after_key(queryset, ordering, after)
     today = timezone.localdate()
-    queryset = queryset.annotate(sort_value=search.sort_column(column))
+    queryset = queryset.annotate(sort_value=search.column_expression(column))
     values = list(_with_address(queryset).values(*ROW_FIELDS, "sort_value")[: size + 1])
     next_key = None
     if len(values) > size:
