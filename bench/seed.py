@@ -68,11 +68,11 @@ def ensure_bench_database(force: bool = False) -> str:
 def _vacuum(url: str) -> None:
     """VACUUM the client tables, as autovacuum would have on a live database.
 
-    The seed command runs in a transaction (its audit event commits with it),
-    where only ANALYZE is possible, and a machine may run PostgreSQL with
-    autovacuum off (this one does): without the visibility map every count
-    and bitmap scan reads the heap and no index-only scan happens, which no
-    deployment looks like. Cheap when nothing changed since the last run.
+    The seed command VACUUMs after its load; a database reused across runs may
+    since have had rows rewritten (a migration's backfill), and a machine may
+    run PostgreSQL with autovacuum off (this one does): without the visibility
+    map every count and bitmap scan reads the heap and no index-only scan
+    happens, which no deployment looks like. Cheap when nothing changed.
     """
     with psycopg.connect(url, autocommit=True) as conn:
         for table in ("clientes", "clientes_enderecos", "clientes_telefones"):
