@@ -3,6 +3,10 @@
 Into empty tables the loader drops the secondary indexes first and rebuilds
 them after the load (much faster than maintaining them row by row); indexes
 that back constraints (primary keys, unique CPF) stay in place.
+
+The generator fills the client columns that the address triggers of
+migrations 0006-0008 maintain, so those triggers are disabled for the load's
+transaction: firing them would only recompute what the COPY already wrote.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from clientes.seed.generator import (
 )
 
 TABLES = (Cliente._meta.db_table, Endereco._meta.db_table, Telefone._meta.db_table)
+# Insert triggers on addresses whose columns ``ClientGenerator`` computes itself.
+PRECOMPUTED_TRIGGERS = ("enderecos_principal_insert", "enderecos_secundarios_insert")
 
 
 @dataclass
@@ -51,6 +57,13 @@ def _copy(cursor, table: str, columns: tuple[str, ...], payload: str) -> None:
         copy.write(payload)
 
 
+def _set_precomputed_triggers(cursor, *, enabled: bool) -> None:
+    # ALTER TABLE is transactional: a load that fails leaves them enabled.
+    verb = "ENABLE" if enabled else "DISABLE"
+    for trigger in PRECOMPUTED_TRIGGERS:
+        cursor.execute(f'ALTER TABLE {TABLES[1]} {verb} TRIGGER "{trigger}"')
+
+
 def reset_clients() -> None:
     """Delete every client, address and phone (demo and benchmark databases only)."""
     with connection.cursor() as cursor:
@@ -71,6 +84,7 @@ def load_clients(count: int, seed: int, progress=None) -> LoadReport:
         dropped = _secondary_indexes(cursor) if empty else []
         for name, _definition in dropped:
             cursor.execute(f'DROP INDEX "{name}"')
+        _set_precomputed_triggers(cursor, enabled=False)
         first_id = (
             Cliente.objects.order_by("-id_cliente").values_list("id_cliente", flat=True).first()
             or 0
@@ -86,8 +100,10 @@ def load_clients(count: int, seed: int, progress=None) -> LoadReport:
         report.seconds["copy"] = time.perf_counter() - started
         index_started = time.perf_counter()
         # Django's foreign keys are DEFERRABLE: run their pending checks now,
-        # since PostgreSQL cannot build an index on a table with pending events.
+        # since PostgreSQL cannot build an index on (or alter) a table with
+        # pending events.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _set_precomputed_triggers(cursor, enabled=True)
         for _name, definition in dropped:
             cursor.execute(definition)
         report.seconds["indexes"] = time.perf_counter() - index_started

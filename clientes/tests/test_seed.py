@@ -4,12 +4,14 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from clientes.br import is_valid_cpf, normalize_cep, normalize_phone
 from clientes.choices import UF
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.seed.data import CITIES
+from clientes.seed import loader
+from clientes.seed.loader import load_clients, reset_clients
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +117,30 @@ def test_seed_vacuums_after_its_load_so_index_only_scans_work():
         cursor.execute("SELECT relallvisible, relpages FROM pg_class WHERE relname = 'clientes'")
         all_visible, pages = cursor.fetchone()
     assert pages > 0 and all_visible == pages
+
+
+def _load_seconds(count: int) -> float:
+    """Return the COPY phase's seconds of a load of ``count`` clients into empty tables."""
+    with transaction.atomic():
+        reset_clients()
+        report = load_clients(count, seed=5)
+        transaction.set_rollback(True)
+    return report.seconds["copy"]
+
+
+@pytest.mark.parametrize("address_triggers", ["disabled by the loader", "firing"])
+def test_seed_load_time_grows_linearly_with_the_client_count(address_triggers, monkeypatch):
+    """4x the clients must cost under 6x the time (quadratic would be 16x).
+
+    The loader drops the secondary indexes of empty tables; an address trigger
+    that probed ``clientes_enderecos`` per client then scanned the whole table
+    for each one, and every batch cost more than the last. The loader now
+    disables the triggers whose columns it writes itself, and the triggers
+    stay linear without the index too (the "firing" case).
+    """
+    if address_triggers == "firing":
+        monkeypatch.setattr(loader, "PRECOMPUTED_TRIGGERS", ())
+    _load_seconds(500)  # warm up: plans, generator data, the server's caches
+    small = min(_load_seconds(5_000) for _ in range(2))
+    large = min(_load_seconds(20_000) for _ in range(2))
+    assert large / small < 6, f"5,000 clients: {small:.2f}s; 20,000: {large:.2f}s"
