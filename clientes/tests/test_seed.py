@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from clientes.br import is_valid_cpf, normalize_cep, normalize_phone
 from clientes.choices import UF
 from clientes.models import Cliente, Endereco, Telefone
-from clientes.seed.data import CITIES
 from clientes.seed import loader
+from clientes.seed.data import CITIES
 from clientes.seed.loader import load_clients, reset_clients
 
 pytestmark = pytest.mark.django_db(transaction=True)
