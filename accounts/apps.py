@@ -15,5 +15,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import receivers  # noqa: F401 - connects the receivers
 
-        # After every migrate, so permissions of newly added models are granted.
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.sync_roles")
+        # After every app's post_migrate, not only ours: Django creates each
+        # app's permissions in that app's own post_migrate, and apps listed
+        # after accounts (clientes, reports...) would otherwise have none yet
+        # when the roles are synced, leaving a fresh database's roles empty.
+        post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from clientes.br import only_digits
 from clientes.choices import UF, Sexo
 from clientes.models import Cliente, Endereco
+from common import replicas
 
 # Totals above this are reported as "10.000+" instead of being counted.
 COUNT_CAP = 10_000
@@ -95,7 +96,7 @@ def _expand(word: str) -> str:
     bitmap, which makes "maria jose silva santos" 8x slower. Very short
     prefixes, or words the vocabulary lacks, keep the prefix form.
     """
-    with connection.cursor() as cursor:
+    with connections[replicas.read_alias()].cursor() as cursor:
         cursor.execute(
             "SELECT palavra FROM clientes_nome_palavras WHERE palavra LIKE %s ORDER BY 1 LIMIT %s",
             [word + "%", MAX_EXPANSION + 1],
@@ -529,7 +530,7 @@ def search_matches(
         offset,
         limit,
     ]
-    with connection.cursor() as cursor:
+    with connections[replicas.read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         total, *per_condition, ufs, uf_sampled, page_ids = cursor.fetchone()
     exact = total <= COUNT_CAP
@@ -596,7 +597,7 @@ def suggest_names(value: str, limit: int = 3) -> list[str]:
     words = name_words(value)
     if not words:
         return []
-    with connection.cursor() as cursor:
+    with connections[replicas.read_alias()].cursor() as cursor:
         candidates = [_word_candidates(cursor, word) for word in words]
     if not all(candidates):
         return []  # a word with nothing close: beyond repair

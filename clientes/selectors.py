@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +17,7 @@ from clientes import search
 from clientes.cache import cached, profiles
 from clientes.filters import is_narrowing, normalized, validated_filterset
 from clientes.models import Cliente, Endereco, Telefone
+from common import replicas
 
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MIN = 10
@@ -214,7 +215,8 @@ def _index_paths(needed: bool):
     if not needed:
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = replicas.read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         # Prefer index paths: a LIMITed sequential scan looks cheap to the
         # planner but reads the whole table when matches cluster (e.g. recent
         # clients sit at the end of an append-only table). And the search
@@ -231,7 +233,7 @@ def _index_paths(needed: bool):
 def _search_page(filterset, key, criteria, ordering, page, size, today) -> SearchPage:
     offset = (page - 1) * size
     full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
-    with _index_paths(needed=not full_cpf):
+    with replicas.one_database(), _index_paths(needed=not full_cpf):
         matches = search.search_matches(
             filterset.qs, ordering, offset, size + 1, today, search.name_text(criteria)
         )

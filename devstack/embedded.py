@@ -84,8 +84,8 @@ class EmbeddedPostgres:
             timeout=120,
         )
         if result.returncode != 0:
-            tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["?"]
-            raise StackError(f"{args[0]} failed: {tail[0]}")
+            tail = (result.stderr or result.stdout).strip().splitlines()[-6:] or ["?"]
+            raise StackError(f"{args[0]} failed: {' / '.join(tail)}")
 
     def _prepare_root(self) -> None:
         bin_dir = self.bin_dir  # imports the package with its import-time warning silenced
@@ -147,6 +147,27 @@ class EmbeddedPostgres:
             except StackError:
                 if self.is_ready():
                     raise
+
+
+class EmbeddedReplica(EmbeddedPostgres):
+    """A streaming replica of ``primary`` (``pg_basebackup -R``), read-only, on ``port``."""
+
+    def __init__(self, datadir: Path, port: int, primary: EmbeddedPostgres):
+        super().__init__(datadir, port)
+        self.primary = primary
+
+    def start(self) -> None:
+        if not (self.datadir / "PG_VERSION").exists():
+            self.datadir.mkdir(parents=True, exist_ok=True)
+            if os.geteuid() == 0:
+                self._prepare_root()
+            self.datadir.chmod(0o700)
+            self._run(
+                "pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port),
+                "-U", "postgres", "-D", str(self.datadir), "-R", "-X", "stream",
+            )  # fmt: skip
+            (self.datadir / "postmaster.pid").unlink(missing_ok=True)
+        super().start()
 
 
 class EmbeddedRedis:

@@ -10,13 +10,14 @@ each ``kind`` looks in their format; the CSV writer has PostgreSQL write it.
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Expression, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientes.choices import Sexo
 from clientes.models import Telefone
+from common import replicas
 from reports import cells
 from reports.cells import CellContext, SqlTemplate, Wrap
 from reports.policy import export_shows_full_cpf
@@ -219,7 +220,8 @@ class RowPlan:
     def _copy(self, query: QuerySet, options: str, types: list[str] | None = None):
         sql, params = query.query.sql_with_params()
         statement = f"COPY ({sql}) TO STDOUT WITH ({options})"
-        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        database = connections[replicas.read_alias()]
+        with database.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
             if types is None:
                 yield from copy
             else:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from accounts.system_settings import current_settings
 from clientes.br import mask_cpf, only_digits
 from clientes.filters import ClienteFilterSet
 from clientes.selectors import cliente_search
+from common import replicas
 from reports import progress as live
 from reports.columns import COLUMNS, DEFAULT_FIELDS, row_plan
 from reports.models import CsvDialect, ExportFormat, ExportJob, ExportStatus
@@ -204,21 +205,26 @@ def _is_being_generated(job_id) -> bool:
 
 @contextmanager
 def _snapshot():
-    """Run the block in one read-only REPEATABLE READ transaction (a snapshot)."""
-    if connection.in_atomic_block:
-        # Already inside a transaction (tests, or a caller's atomic): the
-        # isolation level can no longer change, and that transaction is the
-        # snapshot.
-        with transaction.atomic():
+    """Run the block in one read-only REPEATABLE READ transaction (a snapshot).
+
+    On a read replica when one is usable (``common.replicas``): the whole
+    export reads that one database.
+    """
+    with replicas.one_database() as alias:
+        if connections[alias].in_atomic_block:
+            # Already inside a transaction (tests, or a caller's atomic): the
+            # isolation level can no longer change, and that transaction is the
+            # snapshot.
+            with transaction.atomic(using=alias):
+                yield
+            return
+        with transaction.atomic(using=alias):
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # Skip JIT compilation: it costs more than it saves on these
+                # index-driven queries (+0.7 s on a 50,000-row export).
+                cursor.execute("SET LOCAL jit = off")
             yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # Skip JIT compilation: it costs more than it saves on these
-            # index-driven queries (+0.7 s on a 50,000-row export).
-            cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 def _part_path(job: ExportJob) -> Path:

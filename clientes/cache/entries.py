@@ -13,7 +13,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from django.db import DEFAULT_DB_ALIAS
+from django.db.utils import DatabaseError
+
 from clientes.cache import metrics, store, uncommitted
+from common import replicas
 
 T = TypeVar("T")
 logger = logging.getLogger("clientes.cache")
@@ -41,12 +45,17 @@ def fetch(
     a value computed before it; they are read before ``compute`` runs. If Redis
     fails, ``compute()`` answers (PostgreSQL) and nothing is stored.
     """
+    # With replicas, the WAL position of the latest invalidation is read with the guards.
+    wal_keys = [store.wal_key()] if replicas.configured() else []
     try:
         with store.redis(f"{kind} read") as conn:
-            gens, values = store.read_with_generations(conn, generations, [entry_key, *guard_keys])
+            gens, values = store.read_with_generations(
+                conn, generations, [entry_key, *guard_keys, *wal_keys]
+            )
             stamp = tuple(gens[name] for name in generations)
             guards = {store.generation_key(n): gens[n] for n in generations}
-            guards.update(zip(guard_keys, values[1:], strict=True))
+            guards.update(zip(guard_keys, values[1 : 1 + len(guard_keys)], strict=True))
+            invalidated_at = values[-1] if wal_keys else None
             found = _valid(values[0], stamp)
             if found is not None and time.time() < found[1]:
                 metrics.lookup(kind, hit=True)
@@ -61,10 +70,13 @@ def fetch(
                     metrics.lookup(kind, hit=True)
                     return decode(waited)
                 # Gave up waiting: compute ourselves, with guards read now.
-                gens, values = store.read_with_generations(conn, generations, guard_keys)
+                gens, values = store.read_with_generations(
+                    conn, generations, [*guard_keys, *wal_keys]
+                )
                 stamp = tuple(gens[name] for name in generations)
                 guards = {store.generation_key(n): gens[n] for n in generations}
-                guards.update(zip(guard_keys, values, strict=True))
+                guards.update(zip(guard_keys, values[: len(guard_keys)], strict=True))
+                invalidated_at = values[-1] if wal_keys else None
     except store.CacheUnavailable:
         store.note_degraded_read(kind)
         metrics.note_outcome(kind, metrics.MISS)  # answered by PostgreSQL, not by the cache
@@ -72,12 +84,33 @@ def fetch(
 
     metrics.lookup(kind, hit=False)
     try:
-        value = compute()
+        with _fill_source(invalidated_at):
+            value = compute()
         _store(kind, entry_key, guards, stamp, value, ttl(value), encode)
     finally:
         if lock is not None:  # after the store: waiters find the value, not the lock
             _release(entry_key, lock)
     return value
+
+
+def _fill_source(invalidated_at: bytes | None):
+    """Send a cache fill's reads where they see every invalidation already read.
+
+    A replica qualifies only once it has replayed the WAL position recorded
+    with the latest invalidation: the guards stop values that an invalidation
+    *after* them made stale, and this stops values older than one *before*
+    them. Without a recorded position (a new Redis), fills read the primary.
+    """
+    alias = replicas.read_alias()
+    if alias == DEFAULT_DB_ALIAS:
+        return replicas.reading_from("primary")
+    try:
+        fresh = invalidated_at is not None and replicas.wal_position(alias) >= int(invalidated_at)
+    except DatabaseError:
+        fresh = False
+    if not fresh:
+        metrics.incr("replica_behind")
+    return replicas.reading_from(alias if fresh else "primary")
 
 
 def _valid(raw: bytes | None, stamp: tuple):

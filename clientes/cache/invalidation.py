@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 from functools import partial
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from clientes.cache import metrics, store, uncommitted
 from clientes.cache.profiles import cpf_key, cpf_token_key, id_token_key, profile_key
+from common import replicas
 
 logger = logging.getLogger("clientes.cache")
 
@@ -29,7 +31,7 @@ def invalidate(*, ids: Iterable[int] = (), cpfs: Iterable[str] = ()) -> None:
     ids, cpfs = set(ids), {c for c in cpfs if c}
     token_ttl = store.conf("TOKEN_TTL")
     try:
-        with store.redis("invalidation") as conn, conn.pipeline(transaction=True) as pipe:
+        with _invalidation_pipeline() as pipe:
             for id_cliente in ids:
                 pipe.set(id_token_key(id_cliente), store.new_token(), ex=token_ttl)
                 pipe.delete(profile_key(id_cliente))
@@ -41,7 +43,6 @@ def invalidate(*, ids: Iterable[int] = (), cpfs: Iterable[str] = ()) -> None:
                 store.new_token(),
                 ex=store.conf("GENERATION_TTL"),
             )
-            pipe.execute()
     except store.CacheUnavailable:
         store.record_missed_invalidation(ids=ids)
         return
@@ -52,10 +53,9 @@ def invalidate_all() -> None:
     """Make every cached profile, CPF answer and search invalid (bulk loads)."""
     ttl = store.conf("GENERATION_TTL")
     try:
-        with store.redis("invalidation") as conn, conn.pipeline(transaction=True) as pipe:
+        with _invalidation_pipeline() as pipe:
             for name in (store.PROFILES, store.SEARCH):
                 pipe.set(store.generation_key(name), store.new_token(), ex=ttl)
-            pipe.execute()
     except store.CacheUnavailable:
         store.record_missed_invalidation(everything=True)
         return
@@ -91,7 +91,22 @@ def invalidate_profiles_on_commit(*, using=None) -> None:
 
 def _bump(name: str) -> None:
     try:
-        with store.redis("invalidation") as conn:
-            conn.set(store.generation_key(name), store.new_token(), ex=store.conf("GENERATION_TTL"))
+        with _invalidation_pipeline() as pipe:
+            pipe.set(store.generation_key(name), store.new_token(), ex=store.conf("GENERATION_TTL"))
     except store.CacheUnavailable:
         store.record_missed_invalidation(everything=True)
+
+
+@contextmanager
+def _invalidation_pipeline():
+    """Yield a Redis transaction for an invalidation's commands, and run it.
+
+    With read replicas it also records the primary's WAL position, which the
+    invalidated data's readers must see replayed before they fill the cache.
+    """
+    position = replicas.wal_position(DEFAULT_DB_ALIAS) if replicas.configured() else None
+    with store.redis("invalidation") as conn, conn.pipeline(transaction=True) as pipe:
+        if position is not None:
+            store.record_wal_position(pipe, position)
+        yield pipe
+        pipe.execute()

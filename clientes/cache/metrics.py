@@ -22,7 +22,9 @@ Counter names: ``hit.<kind>``, ``miss.<kind>`` (kind: profile, cpf, search,
 permissions),
 ``degraded_read`` (served from PostgreSQL because Redis failed),
 ``redis_error``, ``stale_set_refused``, ``invalidation``,
-``invalidation_missed``, ``lock_wait``, ``epoch_bump``, ``consistency_alert``.
+``invalidation_missed``, ``lock_wait``, ``epoch_bump``, ``consistency_alert``,
+``replica_behind`` (a cache fill read the primary: the replica had not replayed
+the latest invalidation).
 Gauge: ``consistency_ratio`` (last reconciliation run in this process).
 
 Prometheus: ``gestao_cache_lookups_total{kind, result}`` (result: hit/miss),
@@ -52,6 +54,7 @@ EVENT_NAMES = (
     "lock_wait",
     "epoch_bump",
     "consistency_alert",
+    "replica_behind",
 )
 
 LOOKUPS = Counter(

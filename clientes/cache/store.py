@@ -66,6 +66,13 @@ end
 return 1
 """
 
+# Keep the highest WAL position an invalidation was recorded at (replicas).
+_RAISE_WAL = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+return 1
+"""
+
 _RELEASE_LOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -248,6 +255,20 @@ def read_with_generations(conn, generations: Sequence[str], keys: Sequence[str])
             pipe.mget(gen_keys)
             tokens = pipe.execute()[-1]
     return dict(zip(generations, tokens, strict=True)), values[len(gen_keys) :]
+
+
+def wal_key() -> str:
+    return key("wal")
+
+
+def record_wal_position(pipe, position: int) -> None:
+    """Queue on ``pipe``: the primary's WAL position after an invalidation's commit.
+
+    A reader fills the cache from a replica only if the replica has replayed
+    at least this far (``entries.fetch``): otherwise it could store a row that
+    predates an invalidation it already saw, under the new tokens.
+    """
+    pipe.eval(_RAISE_WAL, 1, wal_key(), position, conf("GENERATION_TTL"))
 
 
 def guarded_set(conn, guards: dict[str, bytes | None], entries: Sequence[tuple[str, bytes, int]]):
