@@ -179,7 +179,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Sao_Paulo"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, sending only while it holds a lock:
+# a second beat stands by instead of sending every task twice.
+CELERY_BEAT_SCHEDULER = "common.beat:SingleBeatScheduler"
+# Exports have their own queue and workers (``-Q exports``): a burst of big
+# exports never delays reconciliation, housekeeping or the usage aggregates.
+EXPORTS_QUEUE = "exports"
+CELERY_TASK_ROUTES = {"reports.export_generate": {"queue": EXPORTS_QUEUE}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {

@@ -48,7 +48,12 @@ def _manage(*args: str) -> None:
 def _start_processes() -> list[subprocess.Popen]:
     commands = [
         [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-c", "2"],
+        # As deployed: exports on workers of their own, so they never delay the
+        # periodic tasks (reconciliation, housekeeping) of the default queue.
+        [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-c", "1",
+         "-Q", "celery", "-n", "default@%h"],
+        [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-c", "2",
+         "-Q", "exports", "-n", "exports@%h"],
         [
             PYTHON, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
             "--schedule", str(DATA_DIR / "celerybeat-schedule"),

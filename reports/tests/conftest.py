@@ -100,7 +100,7 @@ def _database_url() -> str:
 class Worker:
     """A ``celery worker`` process of its own session, on the test database."""
 
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, queues: str = f"celery,{settings.EXPORTS_QUEUE}"):
         self.log = log
         env = {
             **os.environ,
@@ -115,6 +115,7 @@ class Worker:
             sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
             "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
             "--without-heartbeat", "-n", f"exports-test-{os.getpid()}-{time.time_ns()}@%h",
+            "-Q", queues,
         ]  # fmt: skip
         self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
             command,
@@ -162,8 +163,8 @@ def real_broker(settings):
 def workers(tmp_path):
     started = []
 
-    def start() -> Worker:
-        worker = Worker(tmp_path / f"worker{len(started)}.log")
+    def start(**options) -> Worker:
+        worker = Worker(tmp_path / f"worker{len(started)}.log", **options)
         started.append(worker)
         return worker
 

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
+from clientes.tasks import cache_reconcile
 from reports import services
 from reports.columns import COLUMNS
 from reports.tests.conftest import make_clientes
@@ -90,3 +91,22 @@ def test_killed_worker_is_recovered_by_housekeeping(big_export, workers):
     job = _wait_for(job, lambda j: j.is_finished, 180, second.log)
     _assert_complete_file(job)
     assert job.attempts == 2
+
+
+def test_queued_exports_never_delay_the_default_queue(
+    analista, export_settings, real_broker, workers
+):
+    """Exports wait in their own queue; a default-queue worker runs reconciliation at once."""
+    make_clientes(50)
+    export_settings(export_sync_row_limit=0)
+    jobs = [services.export_request(user=analista, params={}, fmt="pdf").job for _ in range(3)]
+    worker = workers(queues="celery")  # as deployed: exports have workers of their own
+    cache_reconcile.delay()
+    done = re.compile(r"cache_reconcile\[[^\]]+\] succeeded")
+    deadline = time.monotonic() + 90
+    while not done.search(worker.log.read_text()):
+        assert time.monotonic() < deadline, worker.log.read_text()
+        time.sleep(0.2)
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == "pending"  # still queued for the exports workers
