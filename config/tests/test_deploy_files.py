@@ -98,3 +98,15 @@ def test_healthchecks_use_a_host_the_app_accepts():
         assert "/health/" in command
         host = re.search(r"Host[\"']?:\s*[\"']?(\w+)", command).group(1)
         assert host in allowed, (name, host)
+
+
+def test_every_celery_queue_has_a_compose_worker(settings):
+    """A queue nobody consumes would leave its tasks (exports) waiting forever."""
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    consumed = set()
+    for service in _compose()["services"].values():
+        command = service.get("command") or []
+        if command[:4] == ["celery", "-A", "config", "worker"]:
+            queues = command[command.index("-Q") + 1] if "-Q" in command else "celery"
+            consumed |= set(queues.split(","))
+    assert {"celery", *routed} <= consumed
