@@ -8,6 +8,7 @@ variables they need; production sets them in docker-compose / the host.
 import hashlib
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -150,6 +151,29 @@ CACHES = {
     }
 }
 
+# Redis Sentinel (optional): the cache and the broker follow a failover. With
+# REDIS_SENTINELS set, REDIS_URL gives only the credentials and database number;
+# the master's address comes from the sentinels (REDIS_SENTINEL_MASTER names it).
+REDIS_SENTINELS = [
+    (host, int(port))
+    for host, port in (item.rsplit(":", 1) for item in env.list("REDIS_SENTINELS", default=[]))
+]
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="gestao")
+if REDIS_SENTINELS:
+    _redis_url = urlsplit(REDIS_URL)
+    _credentials = _redis_url.netloc.rsplit("@", 1)[0] + "@" if "@" in _redis_url.netloc else ""
+    _db = _redis_url.path.lstrip("/") or "0"
+    CACHES["default"]["LOCATION"] = f"redis://{_credentials}{REDIS_SENTINEL_MASTER}/{_db}"
+    CACHES["default"]["OPTIONS"].update(
+        {
+            # Every read and write goes to the master: a replica may lag behind
+            # an invalidation.
+            "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+            "SENTINELS": REDIS_SENTINELS,
+            "SENTINEL_KWARGS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    )
+
 # Client cache (clientes.cache): every key has a TTL, in seconds.
 CLIENTES_CACHE = {
     "PROFILE_TTL": env.int("CACHE_PROFILE_TTL", default=3600),
@@ -169,7 +193,15 @@ CLIENTES_CACHE = {
 
 # --- Celery ----------------------------------------------------------------
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+_broker_url = env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = _broker_url or REDIS_URL
+if REDIS_SENTINELS and not _broker_url:
+    # The broker in the next database, as a separate CELERY_BROKER_URL would be.
+    _broker_db = env.int("CELERY_BROKER_SENTINEL_DB", default=int(_db) + 1)
+    CELERY_BROKER_URL = ";".join(
+        f"sentinel://{_credentials}{host}:{port}/{_broker_db}" for host, port in REDIS_SENTINELS
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"master_name": REDIS_SENTINEL_MASTER}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True

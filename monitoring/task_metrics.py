@@ -15,9 +15,11 @@ import functools
 import logging
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
+from redis.sentinel import Sentinel
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +36,29 @@ def _broker(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
+@functools.cache
+def _sentinel_broker(url: str) -> redis.Redis:
+    """Return a client of the broker's current master, found through the sentinels."""
+    first = urlsplit(url.split(";")[0])
+    sentinel = Sentinel(
+        settings.REDIS_SENTINELS,
+        socket_timeout=0.5,
+        socket_connect_timeout=0.5,
+        sentinel_kwargs={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+    )
+    return sentinel.master_for(
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS["master_name"],
+        db=int(first.path.lstrip("/") or 0),
+        password=first.password,
+        username=first.username or None,
+    )
+
+
 def broker_redis() -> redis.Redis | None:
     """Return a client of the broker's Redis, or None when the broker is not Redis."""
     url = settings.CELERY_BROKER_URL
+    if url.startswith("sentinel://"):
+        return _sentinel_broker(url)
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return None
     return _broker(url)

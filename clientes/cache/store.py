@@ -192,25 +192,42 @@ def redis(operation: str):
 
 
 def _recover(conn) -> None:
-    """Bump the epoch if PostgreSQL recorded invalidations Redis never received."""
+    """Bump the epoch if Redis may lack invalidations: missed ones, or a failover.
+
+    PostgreSQL records the invalidations Redis never received. And Redis
+    replication is asynchronous: a replica promoted by Sentinel may not have
+    received the last invalidations its old master acknowledged. Every entry
+    of a Redis server records the server (``run_id``) that wrote the epoch;
+    finding another one means the data came through a failover (or a restart
+    from a snapshot), and nothing it holds is trusted.
+    """
     from clientes.models import MissedInvalidation
 
     latest = MissedInvalidation.latest_id()
-    ack_key = key("ack")
-    acked = int(conn.get(ack_key) or 0)
-    if latest > acked:
-        ttl = conf("GENERATION_TTL")
+    ack_key, server_key = key("ack"), key("server")
+    acked, known_server = conn.mget([ack_key, server_key])
+    acked = int(acked or 0)
+    server = conn.info("server")["run_id"]
+    failed_over = known_server is not None and known_server.decode() != server
+    ttl = conf("GENERATION_TTL")
+    if latest > acked or failed_over:
         with conn.pipeline(transaction=True) as pipe:
             pipe.set(generation_key(EPOCH), new_token(), ex=ttl)
             pipe.set(ack_key, latest, ex=ttl)
+            pipe.set(server_key, server, ex=ttl)
             pipe.execute()
         metrics.incr("epoch_bump")
         logger.warning(
-            "cache epoch bumped: %d invalidation(s) were missed while Redis was unreachable",
-            latest - acked,
+            "cache epoch bumped: %s",
+            "another Redis server answers (failover)"
+            if failed_over
+            else f"{latest - acked} invalidation(s) were missed while Redis was unreachable",
         )
-    elif not acked:
-        conn.set(ack_key, latest, ex=conf("GENERATION_TTL"), nx=True)
+    else:
+        if not acked:
+            conn.set(ack_key, latest, ex=ttl, nx=True)
+        if known_server is None:
+            conn.set(server_key, server, ex=ttl, nx=True)
     with _state.lock:
         _state.needs_recovery = False
 
@@ -241,17 +258,20 @@ def record_missed_invalidation(*, ids: Sequence[int] = (), everything: bool = Fa
 def read_with_generations(conn, generations: Sequence[str], keys: Sequence[str]):
     """Return ({generation: token}, [values of keys]) in one round trip.
 
-    Missing generations (a new or restarted Redis) get a fresh random token.
+    Missing generations (a new or restarted Redis) get a fresh random token,
+    and the server that holds them is recorded (see ``_recover``).
     """
     gen_keys = [generation_key(name) for name in generations]
     values = conn.mget([*gen_keys, *keys])
     tokens = values[: len(gen_keys)]
     if any(token is None for token in tokens):
         ttl = conf("GENERATION_TTL")
+        server = conn.info("server")["run_id"]
         with conn.pipeline(transaction=False) as pipe:
             for gen_key, token in zip(gen_keys, tokens, strict=True):
                 if token is None:
                     pipe.set(gen_key, new_token(), ex=ttl, nx=True)
+            pipe.set(key("server"), server, ex=ttl, nx=True)
             pipe.mget(gen_keys)
             tokens = pipe.execute()[-1]
     return dict(zip(generations, tokens, strict=True)), values[len(gen_keys) :]
