@@ -17,6 +17,7 @@ from clientes.br import (
     normalize_cpf,
     normalize_phone,
 )
+from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.selectors import cliente_get_by_cpf
 from clientes.services import CLIENTE_FIELDS, ENDERECO_FIELDS, TELEFONE_FIELDS
@@ -24,7 +25,12 @@ from clientes.validators import validate_data_nascimento, validate_nome, validat
 
 
 class ClienteForm(forms.ModelForm):
-    """The client's own fields, plus the version the user is editing."""
+    """The client's own fields, plus the version the user is editing.
+
+    ``user`` is who edits: without "ver CPF completo" an existing client's CPF
+    shows masked and read-only (a disabled field ignores what is posted), so
+    the page never holds the full CPF and saving keeps it unchanged.
+    """
 
     versao = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -40,14 +46,22 @@ class ClienteForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Stored without the mask, typed and shown with it: room for the mask.
         self.fields["cpf"].max_length = 14
         self.fields["cpf"].widget.attrs["maxlength"] = 14
         self.fields["cpf"].validators = []
-        if self.instance.pk and not self.is_bound:
+        self.cpf_read_only = bool(self.instance.pk) and not can_see_full_cpf(user)
+        if self.cpf_read_only:
+            cpf = self.fields["cpf"]
+            cpf.disabled = True
+            cpf.help_text = _("Alterar o CPF exige a permissão de ver o CPF completo.")
+            del cpf.widget.attrs["data-mask"]  # the input mask would eat the asterisks
+            self.initial["cpf"] = cpf_for(user, self.instance.cpf, CpfUse.PROFILE)
+        elif self.instance.pk and not self.is_bound:
             self.initial["cpf"] = format_cpf(self.instance.cpf)
+        if self.instance.pk and not self.is_bound:
             self.initial["versao"] = self.instance.versao
         self.fields["data_nascimento"].validators.append(validate_data_nascimento)
         self.fields["nome_completo"].validators.append(validate_nome)
@@ -55,6 +69,8 @@ class ClienteForm(forms.ModelForm):
             self.fields[name].validators.append(validate_texto)
 
     def clean_cpf(self):
+        if self.cpf_read_only:
+            return self.instance.cpf
         cpf = normalize_cpf(self.cleaned_data["cpf"])
         other = cliente_get_by_cpf(user=None, cpf=cpf)
         if other is not None and other.pk != self.instance.pk:

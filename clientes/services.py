@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.diff import changes, snapshot, snapshot_rows
 from audit.services import audit_record
-from clientes.br import normalize_cep, normalize_cpf, normalize_phone
+from clientes.br import normalize_cep, normalize_cpf, normalize_phone, only_digits
+from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 
@@ -48,6 +49,10 @@ ENDERECO_FIELDS = (
     "principal",
 )
 TELEFONE_FIELDS = ("tipo", "numero", "principal")
+CPF_CHANGE_DENIED = _(
+    "Você não tem permissão para alterar o CPF do cliente (exige a permissão de ver o CPF "
+    "completo)."
+)
 
 
 @dataclass
@@ -113,12 +118,18 @@ def cliente_update(
     ``ClienteAlteradoError`` is raised and nothing is written. A nested item
     with an ``id`` updates that row, one without creates a row, and rows of
     the client left out of a given list are deleted. Raises
-    ``Cliente.DoesNotExist`` when the client was deleted meanwhile.
+    ``Cliente.DoesNotExist`` when the client was deleted meanwhile, and
+    ``PermissionDenied`` when a user without "ver CPF completo" changes the
+    CPF (who may not see a CPF may not replace it either).
     """
     _check_keys(data, CLIENTE_FIELDS)
     with transaction.atomic():
         cliente = _lock(id_cliente, versao)
         before = _audit_state(cliente)
+        # Checked before validation: a "CPF já cadastrado" answer would tell
+        # whoever may not see CPFs which ones exist.
+        if only_digits(data.get("cpf", cliente.cpf)) != cliente.cpf and _is_masked_for(actor):
+            raise PermissionDenied(CPF_CHANGE_DENIED)
         _assign(cliente, data)
         cliente.updated_by = actor
         _validate_cliente(cliente)
@@ -229,6 +240,11 @@ def _lock(id_cliente: int, versao: int | None) -> Cliente:
             versao_atual=cliente.versao, alterado_por=por, alterado_em=cliente.updated_at
         )
     return cliente
+
+
+def _is_masked_for(actor) -> bool:
+    """Return True for a user who sees masked CPFs (None is the system: imports, tasks)."""
+    return actor is not None and not can_see_full_cpf(actor)
 
 
 def _assign(cliente: Cliente, data: Mapping) -> None:

@@ -71,13 +71,16 @@ class ClienteFormView(_ClienteMixin, TemplateView):
         data = self.request.POST if self.request.method == "POST" else None
         instance = cliente or Cliente()
         return (
-            ClienteForm(data, instance=instance),
+            ClienteForm(data, instance=instance, user=self.request.user),
             EnderecoInlineFormSet(data, instance=instance, prefix="enderecos"),
             TelefoneInlineFormSet(data, instance=instance, prefix="telefones"),
         )
 
     def get(self, request, *args, **kwargs):
         cliente = self.load()
+        if cliente is not None:
+            # The edit page shows the client's data: a view, recorded like the profile.
+            audit_record(action=Action.CLIENTE_VIEW, request=request, target=cliente)
         return self.render(cliente, *self.forms(cliente))
 
     def post(self, request, *args, **kwargs):
@@ -170,6 +173,8 @@ class ClienteDeactivateView(_ClienteMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         cliente = self.get_cliente()
+        # The page names the client and shows the CPF: a view, recorded like the profile.
+        audit_record(action=Action.CLIENTE_VIEW, request=request, target=cliente)
         form = DeactivateForm(initial={"versao": cliente.versao})
         return self.render_to_response(self.get_context_data(cliente=cliente, form=form))
 

@@ -19,7 +19,7 @@ from clientes.br import (
     normalize_phone,
 )
 from clientes.choices import UF, Sexo, TipoTelefone
-from clientes.masking import CpfUse, cpf_for
+from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 
@@ -148,6 +148,15 @@ class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "nome_social": {"validators": [_django_rule(validate_texto)]},
             "nome_mae": {"validators": [_django_rule(validate_texto)]},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if isinstance(self.instance, Cliente) and not can_see_full_cpf(
+            getattr(request, "user", None)
+        ):
+            # Who sees a masked CPF cannot change it: a PUT may leave it out.
+            self.fields["cpf"].read_only = True
 
     def get_cpf_formatado(self, obj) -> str:
         return format_cpf(obj.cpf)

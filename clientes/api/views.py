@@ -7,6 +7,7 @@ changed meanwhile is never silently overwritten (412).
 """
 
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -21,7 +22,7 @@ from drf_spectacular.utils import (
 )
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -38,7 +39,7 @@ from clientes.api.errors import (
 )
 from clientes.api.serializers import ClienteSerializer, DeactivateSerializer
 from clientes.filters import ClienteFilterSet
-from clientes.masking import CpfUse
+from clientes.masking import CpfUse, can_see_full_cpf
 from clientes.models import Cliente
 from clientes.search_measure import measure_search
 from clientes.selectors import cliente_get, cliente_search
@@ -344,13 +345,18 @@ class ClienteDetailView(generics.GenericAPIView):
     def _update(self, request, *, partial: bool) -> Response:
         cliente = self.get_object()
         versao = _if_match(request, required=True)
+        if isinstance(request.data, Mapping) and "cpf" in request.data:
+            # Any CPF sent, even the current one: comparing would answer "is this it?".
+            if not can_see_full_cpf(request.user):
+                raise PermissionDenied(services.CPF_CHANGE_DENIED)
         serializer = self.get_serializer(cliente, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         kwargs = serializer.service_kwargs()
         if not partial:
             # PUT replaces the whole client: what is left out goes back to empty.
+            empty = {"data_nascimento": None, "cpf": cliente.cpf}  # a CPF is never emptied
             kwargs["data"] = {
-                name: kwargs["data"].get(name, None if name == "data_nascimento" else "")
+                name: kwargs["data"].get(name, empty.get(name, ""))
                 for name in services.CLIENTE_FIELDS
             }
             kwargs.setdefault("enderecos", [])

@@ -190,7 +190,8 @@ def test_patch_with_etag_changes_only_given_fields(api, cliente):
 
 
 def test_put_replaces_the_client(api, cliente):
-    body = {"cpf": "529.982.247-25", "nome_completo": "Maria Souza"}
+    # An Analista sends no CPF (who sees it masked cannot change it: it stays).
+    body = {"nome_completo": "Maria Souza"}
     response = _send(api, "put", detail(cliente.pk), body, etag='"1"')
     assert response.status_code == 200, response.content
     cliente.refresh_from_db()
