@@ -1,7 +1,7 @@
 """Keep secrets and full CPFs out of audit details and log lines.
 
 One rule for both: any key that names a secret is dropped, and anything that
-looks like a CPF (11 digits, formatted or not) is masked by
+looks like a CPF (11 digits, formatted or not, whatever separates them) is masked by
 ``clientes.br.mask_cpf`` (the middle six digits only).
 """
 
@@ -11,9 +11,13 @@ import re
 
 from clientes.br import mask_cpf, only_digits
 
-# 11 digits, optionally as 000.000.000-00, not glued to other letters/digits
-# (so hex request ids, longer numbers and timestamps are left alone).
-CPF_LIKE = re.compile(r"(?<![\w.\-])\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?![\w])")
+# 11 digits, whatever separates them (000.000.000-00, "529 982 247 25",
+# "529-982-247-25", dots in odd places, slashes: up to 3 of space, tab, dot,
+# dash, slash, backslash or underscore between two digits), not glued to
+# other letters/digits (so hex request ids, longer numbers and ISO timestamps,
+# whose ":" and "T" are no separators, are left alone).
+_SEPARATOR = r"[ \t.\-/\\_]{0,3}"
+CPF_LIKE = re.compile(rf"(?<![\w.\-])\d(?:{_SEPARATOR}\d){{10}}(?!\w)")
 
 # Keys whose values are never stored: matched as substrings, case-insensitive.
 SECRET_KEY_PARTS = (

@@ -138,6 +138,11 @@ class ClienteFilterSet(django_filters.FilterSet):
         fields = []
         form = ClienteSearchForm
 
+    def __init__(self, *args, cpf_prefix: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # False for users who see masked CPFs: digits match a CPF only whole.
+        self.cpf_prefix = cpf_prefix
+
     def get_form_class(self):
         # One form class per FilterSet class: django-filter builds a new one
         # (and a new form field per filter) for every search otherwise, a
@@ -148,7 +153,7 @@ class ClienteFilterSet(django_filters.FilterSet):
         return cls._form_class
 
     def filter_q(self, queryset, name, value):
-        return search.by_query(queryset, value)
+        return search.by_query(queryset, value, cpf_prefix=self.cpf_prefix)
 
     def filter_cpf(self, queryset, name, value):
         return search.by_cpf(queryset, value)
@@ -237,17 +242,61 @@ def _canonical_query(value: str) -> str:
     return _canonical_name(text)
 
 
-def validated_filterset(params: Mapping, queryset=None) -> ClienteFilterSet:
+def validated_filterset(params: Mapping, queryset=None, *, cpf_prefix=True) -> ClienteFilterSet:
     """Return the bound, valid FilterSet of search ``params`` over ``queryset``.
 
-    Raises ``ValidationError`` (pt-BR messages per parameter) for invalid ones.
+    Without ``cpf_prefix`` (users who see masked CPFs, ``clientes.masking``)
+    a CPF is searched only whole and never sorted by: the mask hides five
+    digits, and a prefix search or the order of what cannot be seen would
+    give them back a few dozen queries later. Raises ``ValidationError``
+    (pt-BR messages per parameter) for invalid parameters.
     """
     if queryset is None:
         queryset = Cliente.objects.none()
-    filterset = ClienteFilterSet(data=params, queryset=queryset)
+    filterset = ClienteFilterSet(data=params, queryset=queryset, cpf_prefix=cpf_prefix)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
+    if not cpf_prefix:
+        errors = _masked_cpf_errors(filterset.form.cleaned_data)
+        if errors:
+            raise ValidationError(errors)
     return filterset
+
+
+CPF_WHOLE_REQUIRED = _(
+    "Informe o CPF completo (11 dígitos): pesquisar parte do CPF exige a permissão de ver o "
+    "CPF completo."
+)
+CPF_ORDERING_DENIED = _("Ordenar por CPF exige a permissão de ver o CPF completo.")
+
+
+def is_cpf_ordering(value) -> bool:
+    """Return True for ``cpf`` and ``-cpf`` (orderings only some users may use)."""
+    return str(value or "").lstrip("-") == "cpf"
+
+
+def ordering_choices_for(*, cpf_prefix: bool, choices=ORDERING_CHOICES) -> list:
+    """Return the ordering ``choices`` a user may pick (no CPF order without ``cpf_prefix``)."""
+    return [(value, label) for value, label in choices if cpf_prefix or not is_cpf_ordering(value)]
+
+
+def _masked_cpf_errors(cleaned: Mapping) -> dict:
+    """Return the errors of a search that could reveal digits a masked CPF hides."""
+    errors = {}
+    cpf_digits = only_digits(cleaned.get("cpf") or "")
+    if cpf_digits and len(cpf_digits) != 11:
+        errors["cpf"] = [ValidationError(CPF_WHOLE_REQUIRED, code="invalid")]
+    typed = (cleaned.get("q") or "").strip()
+    digits = only_digits(typed)
+    if (
+        search.looks_like_identifier(typed)
+        and len(digits) < 11
+        and (search.is_masked_cpf(typed) or search.phone_condition(digits) is None)
+    ):  # a CPF's beginning; 8 to 10 bare digits still find phones
+        errors["q"] = [ValidationError(CPF_WHOLE_REQUIRED, code="invalid")]
+    if is_cpf_ordering(cleaned.get("ordering")):
+        errors["ordering"] = [ValidationError(CPF_ORDERING_DENIED, code="invalid")]
+    return errors
 
 
 def normalize_params(params: Mapping) -> tuple[tuple[str, str], ...]:

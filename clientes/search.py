@@ -172,17 +172,21 @@ def is_masked_cpf(value: str) -> bool:
     return bool(_MASKED_CPF.match(value.strip()))
 
 
-def by_identifier(queryset: QuerySet, value: str) -> QuerySet:
-    """Digits typed in the search box: a CPF (exact or prefix) or a phone."""
+def by_identifier(queryset: QuerySet, value: str, *, cpf_prefix: bool = True) -> QuerySet:
+    """Digits typed in the search box: a CPF (exact or prefix) or a phone.
+
+    Without ``cpf_prefix`` fewer than 11 digits are a phone only: a CPF prefix
+    would let who sees masked CPFs recover the hidden digits one query at a time.
+    """
     digits = only_digits(value)
     if is_masked_cpf(value):
         return by_cpf(queryset, digits)
     cpf_sql = "SELECT id_cliente FROM clientes WHERE cpf = %s"
     cpf_params = [digits]
-    if len(digits) < 11:
+    if len(digits) < 11 and cpf_prefix:
         cpf_sql = "SELECT id_cliente FROM clientes WHERE cpf LIKE %s"
         cpf_params = [digits + "%"]
-    elif len(digits) > 11:
+    elif len(digits) != 11:
         cpf_sql, cpf_params = None, []
     phone = phone_condition(digits)
     if phone is None:
@@ -200,13 +204,16 @@ def by_email(queryset: QuerySet, value: str) -> QuerySet:
     return queryset.filter(StartsWith(Lower("email"), value.strip().lower()))
 
 
-def by_query(queryset: QuerySet, value: str) -> QuerySet:
-    """The one search box: recognise a CPF, a phone, an e-mail or a name."""
+def by_query(queryset: QuerySet, value: str, *, cpf_prefix: bool = True) -> QuerySet:
+    """The one search box: recognise a CPF, a phone, an e-mail or a name.
+
+    Without ``cpf_prefix`` digits match a CPF only whole (see ``by_identifier``).
+    """
     text = value.strip()
     if "@" in text:
         return by_email(queryset, text)
     if looks_like_identifier(text):
-        return by_identifier(queryset, text)
+        return by_identifier(queryset, text, cpf_prefix=cpf_prefix)
     return by_name(queryset, text)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from clientes import search
 from clientes.cache import cached, profiles
 from clientes.filters import is_narrowing, normalized, validated_filterset
+from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente, Endereco, Telefone
 from common import replicas
 
@@ -40,7 +41,17 @@ def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
     plain dict, e.g. the filters stored with an export job). Raises
     ``ValidationError`` (pt-BR messages per parameter) for invalid parameters.
     """
-    return validated_filterset(params, Cliente.objects.all()).qs
+    return _filterset(user, params).qs
+
+
+def _filterset(user, params: Mapping):
+    """Return the valid FilterSet of ``params`` with ``user``'s CPF search rules.
+
+    Who sees masked CPFs searches a CPF only whole and cannot sort by it
+    (``filters.validated_filterset``); ``None`` is the system (benchmarks).
+    """
+    cpf_prefix = user is None or can_see_full_cpf(user)
+    return validated_filterset(params, Cliente.objects.all(), cpf_prefix=cpf_prefix)
 
 
 @dataclass(frozen=True)
@@ -186,7 +197,7 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     nobody (``searched`` is False): the screen asks for one instead of dumping
     a million clients. Raises ``ValidationError``.
     """
-    filterset = validated_filterset(params, Cliente.objects.all())
+    filterset = _filterset(user, params)
     key = normalized(filterset)
     page, size = _validate_page(page, size)
     criteria = dict(key)
@@ -199,7 +210,16 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     # (and find the same clients, so the FilterSet of the parameters as typed
     # computes it); ages depend on the day and facet labels on the language.
     return cached(
-        (_SEARCH_PAGE_LAYOUT, today.isoformat(), get_language(), key, page, size),
+        # Digits find CPF prefixes only for some users: they get their own entries.
+        (
+            _SEARCH_PAGE_LAYOUT,
+            today.isoformat(),
+            get_language(),
+            key,
+            filterset.cpf_prefix,
+            page,
+            size,
+        ),
         lambda: _search_page(filterset, key, criteria, ordering, page, size, today),
     )
 
@@ -264,7 +284,7 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     ``after`` is the ``next_key`` of the previous page; the order is the
     search's ``ordering``. Raises ``ValidationError``.
     """
-    filterset = validated_filterset(params, Cliente.objects.all())
+    filterset = _filterset(user, params)
     _page, size = _validate_page(1, size)
     criteria = dict(normalized(filterset))
     ordering = criteria.get("ordering") or search.DEFAULT_ORDERING

@@ -22,7 +22,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from audit.services import audit_search
 from clientes import search
 from clientes.choices import UF, Sexo
-from clientes.filters import NARROWING, ORDERING_CHOICES, STATUS_CHOICES, ClienteFilterSet
+from clientes.filters import NARROWING, STATUS_CHOICES, ClienteFilterSet, ordering_choices_for
+from clientes.masking import can_see_full_cpf
 from clientes.search_measure import measure_search
 from clientes.selectors import PAGE_SIZE_DEFAULT, cliente_search_page
 
@@ -105,7 +106,7 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             "uf_choices": UF.choices,
             "sexo_choices": Sexo.choices,
             "status_choices": STATUS_CHOICES,
-            "ordering_choices": ORDERING_CHOICES,
+            "ordering_choices": ordering_choices_for(cpf_prefix=can_see_full_cpf(request.user)),
             "filters_open": any(
                 params.get(name) not in (None, "", "todos")
                 and not (name == "size" and params.get(name) == str(PAGE_SIZE_DEFAULT))
@@ -140,13 +141,13 @@ class ClienteSearchView(PermissionRequiredMixin, View):
                     if request.htmx:
                         return HttpResponseClientRedirect(url)
                     return redirect(url)
-            context.update(self._result_context(result, links))
+            context.update(self._result_context(result, links, can_see_full_cpf(request.user)))
         template = self.template_name
         if request.htmx and request.htmx.target == RESULTS_TARGET:
             template = self.partial_template_name
         return render(request, template, context, status=status)
 
-    def _result_context(self, result, links: SearchLinks) -> dict:
+    def _result_context(self, result, links: SearchLinks, cpf_sortable: bool) -> dict:
         rows = [
             {**row, "url": profile_url(row["id_cliente"]), "idade_texto": _age_text(row["idade"])}
             for row in result.rows
@@ -167,6 +168,9 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         ]
         columns = []
         for name, label in SORTABLE_COLUMNS:
+            if name == "cpf" and not cpf_sortable:  # an order of what the mask hides
+                columns.append({"label": label, "sort": None, "url": None})
+                continue
             if result.ordering == name:
                 sort, next_ordering = "ascending", f"-{name}"
             elif result.ordering == f"-{name}":

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from clientes.filters import ClienteFilterSet
+from clientes.filters import ClienteFilterSet, ordering_choices_for
+from clientes.masking import can_see_full_cpf
 from reports import services
 from reports.downloads import export_file_response
 from reports.forms import ExportForm
@@ -25,9 +26,14 @@ _FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
 @require_GET
 def index(request):
     """Relatórios: a new export (with filters) and "Minhas exportações"."""
+    filter_form = ClienteFilterSet(data=request.GET or None).form
+    ordering = filter_form.fields["ordering"]
+    ordering.choices = ordering_choices_for(
+        cpf_prefix=can_see_full_cpf(request.user), choices=ordering.choices
+    )
     context = {
         "jobs": export_job_list(user=request.user)[:50],
-        "filter_form": ClienteFilterSet(data=request.GET or None).form,
+        "filter_form": filter_form,
         "export_form": ExportForm(),
     }
     return render(request, "reports/index.html", context)

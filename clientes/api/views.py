@@ -345,10 +345,10 @@ class ClienteDetailView(generics.GenericAPIView):
     def _update(self, request, *, partial: bool) -> Response:
         cliente = self.get_object()
         versao = _if_match(request, required=True)
-        if isinstance(request.data, Mapping) and "cpf" in request.data:
-            # Any CPF sent, even the current one: comparing would answer "is this it?".
-            if not can_see_full_cpf(request.user):
-                raise PermissionDenied(services.CPF_CHANGE_DENIED)
+        # Any CPF sent, even the current one: comparing would answer "is this it?".
+        sends_cpf = isinstance(request.data, Mapping) and "cpf" in request.data
+        if sends_cpf and not can_see_full_cpf(request.user):
+            raise PermissionDenied(services.CPF_CHANGE_DENIED)
         serializer = self.get_serializer(cliente, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         kwargs = serializer.service_kwargs()

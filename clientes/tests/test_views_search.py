@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from clientes.tests.search_fixtures import CPF_JOAO, search_clients
@@ -130,7 +131,7 @@ def test_full_cpf_permission_does_not_unmask_lists(client, analista, clientes):
     assert CPF_JOAO[:3] + "." not in client.get(URL, {"q": "joao"}).content.decode()
 
 
-def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, clientes):
+def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, gerente, clientes):
     profile = reverse("clientes:detail", args=[clientes["joao"].id_cliente])
     response = analista_client.get(URL, {"q": "529.982.247-25"})
     assert (response.status_code, response["Location"]) == (302, profile)
@@ -138,8 +139,11 @@ def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, clientes)
         URL, {"q": "52998224725"}, headers={"HX-Request": "true", "HX-Target": "resultados"}
     )
     assert htmx["HX-Redirect"] == profile
-    # A partial CPF lists the matches instead.
-    assert analista_client.get(URL, {"q": "529.982"}).status_code == 200
+    # A partial CPF lists the matches instead (for who may search CPF prefixes).
+    assert analista_client.get(URL, {"q": "529.982"}).status_code == 400
+    manager = Client()
+    manager.force_login(gerente)
+    assert manager.get(URL, {"q": "529.982"}).status_code == 200
 
 
 def test_result_rows_link_to_the_profile(analista_client, clientes):
