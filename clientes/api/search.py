@@ -7,7 +7,6 @@ categories, or a keyset ``cursor`` for integrators walking large result sets.
 
 from __future__ import annotations
 
-from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_search
+from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
 from clientes.filters import ClienteFilterSet
 from clientes.masking import CpfUse, cpf_for
 from clientes.search_measure import measure_search
@@ -28,8 +28,6 @@ from clientes.selectors import (
     cliente_search_keyset,
     cliente_search_page,
 )
-
-CURSOR_SALT = "clientes.api.search.cursor"
 
 
 class CanViewClientes(BasePermission):
@@ -172,12 +170,14 @@ class ClienteSearchAPIView(APIView):
         after = None
         if token:
             try:
-                state = signing.loads(token, salt=CURSOR_SALT)
-            except signing.BadSignature as error:
+                state = cursor_decode(token)
+            except InvalidCursor as error:
                 raise ValidationError({"cursor": [_("Cursor inválido.")]}) from error
             if state.get("o") != params.get("ordering"):
                 raise ValidationError({"cursor": [_("O cursor pertence a outra ordenação.")]})
-            after = state["k"]
+            after = state.get("k")
+            if not (isinstance(after, list) and len(after) == 2):
+                raise ValidationError({"cursor": [_("Cursor inválido.")]})
         with measure_search() as measure:
             page = cliente_search_keyset(
                 user=request.user,
@@ -189,7 +189,7 @@ class ClienteSearchAPIView(APIView):
         if page.next_key is not None:
             query = params.copy()
             state = {"o": page.ordering, "k": page.next_key}
-            query["cursor"] = signing.dumps(state, salt=CURSOR_SALT)
+            query["cursor"] = cursor_encode(state)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         # Keyset pages have no total: record what this page returned.
         audit_search(
