@@ -252,8 +252,12 @@ def audit_search(
     exact: bool = True,
     duration_ms: float | None = None,
     cache: str | None = None,
+    ids=None,
 ) -> AuditEvent:
     """Record a client search: the filters used (CPFs masked) and how many matched.
+
+    ``ids``: the clients the answer showed (an API page), so who saw whom
+    stays traceable when lists are walked; omitted when not given.
 
     ``exact`` is False when ``count`` is a lower bound (capped counts) or the
     results on one page of a search without a total. ``duration_ms`` and
@@ -270,4 +274,6 @@ def audit_search(
         details["duracao_ms"] = duration_ms
     if cache is not None:
         details["cache"] = cache
+    if ids is not None:
+        details["ids"] = list(ids)
     return audit_record(action=Action.CLIENTE_SEARCH, request=request, details=details)

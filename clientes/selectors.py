@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -52,6 +52,33 @@ def _filterset(user, params: Mapping):
     """
     cpf_prefix = user is None or can_see_full_cpf(user)
     return validated_filterset(params, Cliente.objects.all(), cpf_prefix=cpf_prefix)
+
+
+NARROWING_REQUIRED = _(
+    "Informe pelo menos um critério de pesquisa (CPF, nome, cidade, UF, idade, e-mail, "
+    "telefone, CEP ou data de cadastro)."
+)
+
+
+def cliente_list_rows(*, user, params: Mapping) -> QuerySet:
+    """Return the rows (``ROW_FIELDS``) of the search ``params``, for the API list.
+
+    Like the search screen, a search must narrow (``filters.NARROWING``): no
+    listing of everyone. Rows, not profiles: a profile is one audited request
+    per client. Raises ``ValidationError``.
+    """
+    filterset = _filterset(user, params)
+    if not is_narrowing(normalized(filterset)):
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [ValidationError(NARROWING_REQUIRED, code="criterio_obrigatorio")]}
+        )
+    return _with_address(filterset.qs).values(*ROW_FIELDS)
+
+
+def with_age(rows, today: date | None = None) -> list[dict]:
+    """Return ``rows`` of ``cliente_list_rows`` with each client's age (``idade``)."""
+    today = today or timezone.localdate()
+    return [_row(dict(values), today) for values in rows]
 
 
 @dataclass(frozen=True)

@@ -365,6 +365,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("THROTTLE_USER_RATE", default="600/min"),
         "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
+        # Pages of client lists (list and search API) per user: no walking the registry.
+        "clients_pages": env.str("CLIENTS_API_PAGE_RATE", default="120/hour"),
     },
 }
 

@@ -15,12 +15,14 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from audit.services import audit_search
 from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
+from clientes.api.paging import ClientePageThrottle
+from clientes.api.serializers import ClienteResultSerializer, result_row
 from clientes.filters import ClienteFilterSet
-from clientes.masking import CpfUse, cpf_for
 from clientes.search_measure import measure_search
 from clientes.selectors import (
     PAGE_SIZE_DEFAULT,
@@ -35,20 +37,6 @@ class CanViewClientes(BasePermission):
 
     def has_permission(self, request, view):
         return request.user.has_perm("clientes.view_cliente")
-
-
-class ClienteResultSerializer(serializers.Serializer):
-    id_cliente = serializers.IntegerField()
-    cpf = serializers.CharField(
-        help_text=_("Formatado; mascarado (***.456.789-**) sem a permissão de ver o CPF completo.")
-    )
-    nome_completo = serializers.CharField()
-    data_nascimento = serializers.DateField(allow_null=True)
-    idade = serializers.IntegerField(allow_null=True)
-    cidade = serializers.CharField(allow_null=True, help_text=_("Do endereço principal."))
-    uf = serializers.CharField(allow_null=True)
-    ativo = serializers.BooleanField()
-    sexo = serializers.CharField()
 
 
 FacetSerializer = inline_serializer(
@@ -105,6 +93,7 @@ class ClienteSearchAPIView(APIView):
     """Search clients by the one box (q), CPF, name, city, age and more."""
 
     permission_classes = [IsAuthenticated, CanViewClientes]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ClientePageThrottle]
 
     @extend_schema(
         operation_id="clients_search",
@@ -147,6 +136,7 @@ class ClienteSearchAPIView(APIView):
             exact=result.count_exact,
             duration_ms=measure.duration_ms,
             cache=measure.cache,
+            ids=[row["id_cliente"] for row in result.rows],
         )
         return Response(
             {
@@ -160,7 +150,7 @@ class ClienteSearchAPIView(APIView):
                 ),
                 "facets": result.facets,
                 "suggestions": result.suggestions,
-                "results": [_result(row) for row in result.rows],
+                "results": [result_row(row) for row in result.rows],
             }
         )
 
@@ -198,20 +188,12 @@ class ClienteSearchAPIView(APIView):
             count=len(page.rows),
             exact=False,
             duration_ms=measure.duration_ms,
+            ids=[row["id_cliente"] for row in page.rows],
         )
-        return Response({"next": next_url, "results": [_result(row) for row in page.rows]})
+        return Response({"next": next_url, "results": [result_row(row) for row in page.rows]})
 
     @staticmethod
     def _page_url(request, page: int) -> str:
         query = request.query_params.copy()
         query["page"] = page
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
-def _result(row: dict) -> dict:
-    return {
-        **row,
-        # Search results show masked CPFs to everyone (clientes.masking).
-        "cpf": cpf_for(None, row["cpf"], CpfUse.LIST),
-        "data_nascimento": row["data_nascimento"].isoformat() if row["data_nascimento"] else None,
-    }

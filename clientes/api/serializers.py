@@ -198,3 +198,27 @@ class DeactivateSerializer(StrictFieldsMixin, serializers.Serializer):
     motivo_inativacao = serializers.CharField(
         max_length=255, validators=[_django_rule(validate_texto)]
     )
+
+
+class ClienteResultSerializer(serializers.Serializer):
+    """One client as lists show it (search results, the list API): never the profile."""
+
+    id_cliente = serializers.IntegerField()
+    cpf = serializers.CharField(help_text=_("Sempre mascarado em listas: ***.456.789-**."))
+    nome_completo = serializers.CharField()
+    data_nascimento = serializers.DateField(allow_null=True)
+    idade = serializers.IntegerField(allow_null=True)
+    cidade = serializers.CharField(allow_null=True, help_text=_("Do endereço principal."))
+    uf = serializers.CharField(allow_null=True)
+    ativo = serializers.BooleanField()
+    sexo = serializers.CharField()
+
+
+def result_row(row: dict) -> dict:
+    """Return a search row (``selectors.ROW_FIELDS`` + idade) as the API shows it."""
+    return {
+        **row,
+        # Lists show masked CPFs to everyone (clientes.masking).
+        "cpf": cpf_for(None, row["cpf"], CpfUse.LIST),
+        "data_nascimento": row["data_nascimento"].isoformat() if row["data_nascimento"] else None,
+    }

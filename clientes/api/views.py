@@ -26,6 +26,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from audit.choices import Action
@@ -37,12 +38,18 @@ from clientes.api.errors import (
     PreconditionRequired,
     validation_error,
 )
-from clientes.api.serializers import ClienteSerializer, DeactivateSerializer
+from clientes.api.paging import ClientePageThrottle
+from clientes.api.serializers import (
+    ClienteResultSerializer,
+    ClienteSerializer,
+    DeactivateSerializer,
+    result_row,
+)
 from clientes.filters import ClienteFilterSet
-from clientes.masking import CpfUse, can_see_full_cpf
+from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente
 from clientes.search_measure import measure_search
-from clientes.selectors import cliente_get, cliente_search
+from clientes.selectors import cliente_get, cliente_list_rows, with_age
 
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
 
@@ -117,7 +124,7 @@ class ClientePagination(PageNumberPagination):
 
 
 class ClienteSearchFilter(DjangoFilterBackend):
-    """Filter with ``cliente_search`` (the one search path for screen, API and exports).
+    """Filter with ``cliente_list_rows`` (the search path of screen, API and exports).
 
     Being a DjangoFilterBackend with the view's ``filterset_class`` makes the
     OpenAPI schema list the FilterSet's parameters.
@@ -125,12 +132,9 @@ class ClienteSearchFilter(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         try:
-            found = cliente_search(user=request.user, params=request.query_params)
+            return cliente_list_rows(user=request.user, params=request.query_params)
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
-        return found.select_related("created_by", "updated_by").prefetch_related(
-            "enderecos", "telefones"
-        )
 
 
 def etag(cliente: Cliente) -> str:
@@ -235,8 +239,17 @@ def _filter_validation_errors(view):
 
 @_client_validation_errors(methods=["post"])
 @_filter_validation_errors
+@extend_validation_errors(["criterio_obrigatorio"], field_name="non_field_errors", methods=["get"])
 @extend_schema_view(
-    get=extend_schema(summary=_("Listar e filtrar clientes (paginado)")),
+    get=extend_schema(
+        summary=_("Listar e filtrar clientes (paginado)"),
+        description=_(
+            "Exige pelo menos um critério que restrinja a pesquisa (como a tela). Cada "
+            "cliente vem resumido (CPF mascarado); o perfil completo é GET .../{id}/. "
+            "As páginas lidas por usuário são limitadas (429 ao exceder)."
+        ),
+        responses={200: ClienteResultSerializer(many=True)},
+    ),
     post=extend_schema(
         summary=_("Cadastrar cliente com endereços e telefones"),
         parameters=[ETAG_HEADER],
@@ -251,25 +264,27 @@ class ClienteListCreateView(generics.ListCreateAPIView):
     filterset_class = ClienteFilterSet
     queryset = Cliente.objects.none()  # the search filter supplies the rows
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if self.request.method == "GET":
-            context["cpf_use"] = CpfUse.LIST  # a list shows masked CPFs to everyone
-        return context
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ClientePageThrottle]
+
+    def get_serializer_class(self):
+        # Lists show rows (masked CPF), never profiles: no bulk copy of e-mails,
+        # phones and addresses a page at a time.
+        return ClienteResultSerializer if self.request.method == "GET" else ClienteSerializer
 
     def list(self, request, *args, **kwargs):
-        with measure_search() as measure:  # the query runs while the page is serialised
-            response = super().list(request, *args, **kwargs)
-        # Every search is recorded; this list has no total: what the page returned.
-        count = len(response.data["results"])
+        with measure_search() as measure:
+            rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        results = [result_row(row) for row in with_age(rows)]
+        # Every search is recorded with whom it showed; no total: what the page returned.
         audit_search(
             request=request,
             params=request.query_params,
-            count=count,
+            count=len(results),
             exact=False,
             duration_ms=measure.duration_ms,
+            ids=[row["id_cliente"] for row in results],
         )
-        return response
+        return self.get_paginated_response(ClienteResultSerializer(results, many=True).data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

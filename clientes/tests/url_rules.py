@@ -29,7 +29,7 @@ url_rules = {
     "clientes:reactivate": page(ANALISTA, ok=302, method="post", kwargs=_inativo),
     # Hard delete: Administrador only, after a confirmation page.
     "clientes:delete": page(ADMINISTRADOR, kwargs=_cliente),
-    "clients-list": api(ANALISTA),
+    "clients-list": api(ANALISTA, data={"nome": "maria"}),  # a list needs a criterion
     "clients-detail": api(ANALISTA, kwargs=_cliente),
     "clients-deactivate": api(
         ANALISTA, method="post", kwargs=_cliente, data={"motivo_inativacao": "Teste"}
