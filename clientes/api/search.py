@@ -100,7 +100,8 @@ class ClienteSearchAPIView(APIView):
         summary="Pesquisar clientes",
         description=(
             "Os mesmos parâmetros da tela de pesquisa. `q` reconhece CPF (com ou sem "
-            "máscara; 11 dígitos = exato, menos = prefixo), telefone, e-mail ou nome "
+            "máscara; 11 dígitos = exato, menos = prefixo só com a permissão de ver o CPF "
+            "completo), telefone, e-mail ou nome "
             "(partes de palavras, qualquer ordem, sem acentos). Paginação por `page`/`size` "
             "(contagens e categorias) ou por cursor: envie `cursor=` (vazio) e siga `next` "
             "(ordem padrão `id_cliente`)."
