@@ -361,6 +361,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.UserRateThrottle",
         "config.throttling.AnonIPRateThrottle",
+        "config.throttling.ClientPagesThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("THROTTLE_USER_RATE", default="600/min"),

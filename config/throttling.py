@@ -1,4 +1,5 @@
-"""API rate limits: per user when authenticated, per client IP otherwise.
+"""API rate limits: per user when authenticated, per client IP otherwise, and pages
+of client lists per user (``ClientPagesThrottle``).
 
 The IP is the one accounts.client_ip trusts (the real client behind nginx, not
 nginx itself, and never a forged X-Forwarded-For), so one abusive client cannot
@@ -27,7 +28,18 @@ class TooManyRequests(Throttled):
     extra_detail_plural = _("Tente novamente em {wait} segundos.")
 
 
+class ClientPagesLimited(TooManyRequests):
+    """429 of ``ClientPagesThrottle``: says why, so the user refines the search."""
+
+    default_detail = _(
+        "Limite de páginas de clientes por usuário atingido: refine a pesquisa em vez de "
+        "percorrer as páginas."
+    )
+
+
 class _ClientRateThrottle(SimpleRateThrottle):
+    exception = TooManyRequests
+
     def get_ident(self, request):
         return client_ip(request)
 
@@ -42,7 +54,7 @@ class _ClientRateThrottle(SimpleRateThrottle):
             logger.warning("throttle cache unavailable, request allowed: %s", type(exc).__name__)
             return True
         if not allowed:
-            raise TooManyRequests(wait=self.wait())
+            raise self.exception(wait=self.wait())
         return True
 
 
@@ -66,3 +78,24 @@ class AnonIPRateThrottle(_ClientRateThrottle):
         if request.user and request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ClientPagesThrottle(UserRateThrottle):
+    """Limit the pages of client lists each user reads (scope ``clients_pages``).
+
+    Counts only GETs of views with ``limits_client_pages = True`` (the list
+    and search API): walking page after page copies the registry, a person or
+    an integration that needs some clients does not come near the limit.
+    """
+
+    scope = "clients_pages"
+    exception = ClientPagesLimited
+
+    def get_rate(self):
+        # None (no limit) when a settings override leaves the scope out.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        if request.method != "GET" or not getattr(view, "limits_client_pages", False):
+            return None
+        return super().get_cache_key(request, view)

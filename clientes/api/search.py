@@ -15,12 +15,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from audit.services import audit_search
 from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
-from clientes.api.paging import ClientePageThrottle
 from clientes.api.serializers import ClienteResultSerializer, result_row
 from clientes.filters import ClienteFilterSet
 from clientes.search_measure import measure_search
@@ -93,7 +91,7 @@ class ClienteSearchAPIView(APIView):
     """Search clients by the one box (q), CPF, name, city, age and more."""
 
     permission_classes = [IsAuthenticated, CanViewClientes]
-    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ClientePageThrottle]
+    limits_client_pages = True  # each page counts (config.throttling.ClientPagesThrottle)
 
     @extend_schema(
         operation_id="clients_search",

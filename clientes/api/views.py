@@ -26,7 +26,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from audit.choices import Action
@@ -38,7 +37,6 @@ from clientes.api.errors import (
     PreconditionRequired,
     validation_error,
 )
-from clientes.api.paging import ClientePageThrottle
 from clientes.api.serializers import (
     ClienteResultSerializer,
     ClienteSerializer,
@@ -264,7 +262,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
     filterset_class = ClienteFilterSet
     queryset = Cliente.objects.none()  # the search filter supplies the rows
 
-    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ClientePageThrottle]
+    limits_client_pages = True  # each page counts (config.throttling.ClientPagesThrottle)
 
     def get_serializer_class(self):
         # Lists show rows (masked CPF), never profiles: no bulk copy of e-mails,
