@@ -11,15 +11,25 @@ from conftest import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def logged_in(page, live_server, analista):
+def _log_in(page, live_server, user):
     search_clients()
     page.goto(f"{live_server.url}/conta/entrar/?next=/clientes/")
-    page.get_by_label("E-mail").fill(analista.email)
+    page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Senha").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url(f"{live_server.url}/clientes/")
     return page
+
+
+@pytest.fixture
+def logged_in(page, live_server, analista):
+    return _log_in(page, live_server, analista)
+
+
+@pytest.fixture
+def gerente_logged_in(page, live_server, gerente):
+    """A manager: sees full CPFs on profiles and may search CPF prefixes."""
+    return _log_in(page, live_server, gerente)
 
 
 def test_typing_updates_results_and_url_and_back_restores(logged_in):
@@ -32,10 +42,10 @@ def test_typing_updates_results_and_url_and_back_restores(logged_in):
     expect(results).to_contain_text("João da Silva Santos")
     expect(page).to_have_url(re.compile(r"/clientes/\?q=joao(\+|%20)silv$"))
 
-    box.fill("111.444")
+    box.fill("maria conc")
     expect(results).to_contain_text("Maria Conceição")
     expect(results).not_to_contain_text("João da Silva Santos")
-    expect(page).to_have_url(re.compile(r"q=111\.444$"))
+    expect(page).to_have_url(re.compile(r"q=maria(\+|%20)conc$"))
     expect(results).to_contain_text("***.444.777-**")  # analysts see masked CPFs
 
     page.go_back()
@@ -58,8 +68,15 @@ def test_category_click_narrows_the_search(logged_in):
     expect(page.locator("#id_uf")).to_have_value("GO")  # the form shows the narrowing
 
 
-def test_cpf_filter_is_masked_as_typed_and_enter_submits(logged_in):
+def test_analyst_typing_part_of_a_cpf_is_asked_for_the_whole_cpf(logged_in):
     page = logged_in
+    page.locator("#id_q").fill("111.444")
+    expect(page.locator("#resultados")).to_contain_text("Informe o CPF completo")
+    expect(page.locator("#resultados")).not_to_contain_text("Maria Conceição")
+
+
+def test_cpf_filter_is_masked_as_typed_and_enter_submits(gerente_logged_in):
+    page = gerente_logged_in
     page.get_by_text("Filtros", exact=True).click()
     cpf = page.locator("#id_cpf")
     cpf.press_sequentially("111444777")

@@ -53,6 +53,7 @@ def test_only_the_search_pages_own_lookup_decides_hit_or_miss(analista):
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
 
+    from accounts.permission_cache import invalidate_permissions
     from clientes.cache import metrics
     from clientes.search_measure import measure_search
     from clientes.selectors import cliente_search_page
@@ -60,6 +61,8 @@ def test_only_the_search_pages_own_lookup_decides_hit_or_miss(analista):
     make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
     cache.clear()
     cliente_search_page(user=analista, params={"uf": "PE"})  # the page is now in Redis
+    # The search read the user's permission set (CPF rules): forget it again.
+    invalidate_permissions()
     permission_misses = metrics.snapshot()["counters"].get("miss.permissions", 0)
     with measure_search() as measure:
         user = get_user_model().objects.get(pk=analista.pk)

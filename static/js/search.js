@@ -34,6 +34,16 @@
     });
   });
 
+  // A 400 carries what to fix (e.g. "Informe o CPF completo"): show it in the
+  // results instead of dropping it, as htmx does with error statuses by default.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.xhr.status === 400 && elt.closest && elt.closest("#busca")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applyMasks(document);
   });
