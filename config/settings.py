@@ -211,9 +211,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Sao_Paulo"
-# django-celery-beat's DatabaseScheduler, sending only while it holds a lock:
-# a second beat stands by instead of sending every task twice.
-CELERY_BEAT_SCHEDULER = "common.beat:SingleBeatScheduler"
+# django-celery-beat's DatabaseScheduler, sending only while it holds a lock
+# (common.beat: a second beat stands by instead of sending every task twice),
+# touching CELERY_BEAT_HEARTBEAT_FILE on every tick (config.beat).
+CELERY_BEAT_SCHEDULER = "config.beat:HeartbeatDatabaseScheduler"
+# Touched on every beat tick, for the container healthcheck (empty: none).
+CELERY_BEAT_HEARTBEAT_FILE = env.str("CELERY_BEAT_HEARTBEAT_FILE", default="")
 # Exports have their own queue and workers (``-Q exports``): a burst of big
 # exports never delays reconciliation, housekeeping or the usage aggregates.
 EXPORTS_QUEUE = "exports"
