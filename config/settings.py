@@ -294,7 +294,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
-SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/deep/$", r"^metrics$"]
 # HSTS preload is a commitment for the whole registrable domain (and hard to
 # undo); the company's IT decides it, not this app. nginx sends HSTS without it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -469,6 +469,9 @@ AUDIT_SYNCHRONOUS_COMMIT = env.bool("AUDIT_SYNCHRONOUS_COMMIT", default=False)
 # request with "Authorization: Bearer METRICS_TOKEN".
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# /health/deep/ (same access as /metrics) probes the backends at most this
+# often per process; callers in between get the last result.
+HEALTH_DEEP_MIN_INTERVAL = env.float("HEALTH_DEEP_MIN_INTERVAL", default=5.0)
 # Set under gunicorn (several worker processes): see config/gunicorn.conf.py.
 PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 
