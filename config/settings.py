@@ -231,6 +231,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.accounts_housekeeping",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Exports requested while the broker was down start once it is back; the
+    # broker must be up for beat to send this, so it runs right after it is.
+    "reports-dispatch-unqueued": {
+        "task": "reports.export_dispatch",
+        "schedule": 30.0,
+    },
     # The managers' metrics page reads these daily aggregates of the audit trail.
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",
