@@ -11,7 +11,10 @@ if (!window.gcExportHandlers) {
   // export files' disk is full).
   const shownStatuses = [400, 429, 507];
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("[data-export-form]");
+    // The element that sent the request (the form), not the swap target,
+    // which may sit outside it (Relatórios: #export-status).
+    const source = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    const form = source.closest && source.closest("[data-export-form]");
     if (form && shownStatuses.includes(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
