@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install bench-seed bench clean-data help cert
+.PHONY: run test test-prerequisites lint format install bench-seed bench clean-data help cert
 
 help:
 	@echo "make run    - run the system on http://127.0.0.1:8000 (embedded PostgreSQL + Redis unless DATABASE_URL/REDIS_URL are set)"
@@ -31,7 +31,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint
+# nginx and Chromium for the TLS and browser tests: installed when root (apt-get),
+# otherwise one message saying what to install, before any test runs.
+test-prerequisites: $(STAMP)
+	@$(PY) -m devstack.prerequisites
+
+test: test-prerequisites lint
 	$(PY) -m devstack.testenv bash -c '\
 	  $(PY) manage.py check --fail-level WARNING && \
 	  $(PY) manage.py makemigrations --check --dry-run && \

@@ -93,3 +93,19 @@ def _fresh_system_settings():
     forget_cached_settings()
     yield
     forget_cached_settings()
+
+
+@pytest.fixture
+def deep_health(client, settings):
+    """GET /health/deep/ as monitoring does (bearer token), probing on every call."""
+    from config.health import forget_deep_result
+
+    settings.METRICS_TOKEN = "monitoring-token-for-tests"  # noqa: S105
+    settings.HEALTH_DEEP_MIN_INTERVAL = 0
+    forget_deep_result()
+
+    def get():
+        return client.get("/health/deep/", HTTP_AUTHORIZATION=f"Bearer {settings.METRICS_TOKEN}")
+
+    yield get
+    forget_deep_result()

@@ -161,5 +161,7 @@ class SystemSettingsForm(forms.ModelForm):
             "export_row_limit",
             "export_sync_row_limit",
             "export_retention_days",
+            "export_max_pending_per_user",
+            "export_disk_limit_mb",
             "audit_retention_days",
         ]

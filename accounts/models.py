@@ -111,6 +111,21 @@ class SystemSettings(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    export_max_pending_per_user = models.PositiveIntegerField(
+        _("exportações simultâneas por usuário"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Exportações na fila ou em geração ao mesmo tempo; a seguinte deve aguardar."),
+    )
+    export_disk_limit_mb = models.PositiveIntegerField(
+        _("espaço máximo dos arquivos exportados (MB)"),
+        default=10_240,
+        validators=[MinValueValidator(10), MaxValueValidator(10_000_000)],
+        help_text=_(
+            "Atingido o limite, os arquivos já expirados são apagados primeiro (os mais "
+            "antigos antes); se ainda faltar espaço, novas exportações são recusadas."
+        ),
+    )
     audit_retention_days = models.PositiveIntegerField(
         _("dias de retenção da auditoria"),
         default=5 * 365,

@@ -198,7 +198,16 @@ class DeactivateForm(forms.Form):
         label=_("Motivo da inativação"), max_length=255, validators=[validate_texto],
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
-    versao = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required, like the edit form's: without it the lost-update check is skipped.
+    versao = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("A versão do cadastro não foi enviada. Recarregue a página."),
+            "invalid": _("Versão do cadastro inválida. Recarregue a página."),
+            "min_value": _("Versão do cadastro inválida. Recarregue a página."),
+        },
+    )
 
 
 class DeleteForm(forms.Form):

@@ -42,3 +42,10 @@ class ExceptionHandler(StandardizedExceptionHandler):
         if not isinstance(exc, exceptions.APIException):
             return exceptions.APIException(detail=_("Erro interno do servidor."))
         return exc
+
+    def report_exception(self, exc, response):
+        # A deliberate 5xx answer (507: the export files' disk is full) is the
+        # system working as designed, not a failure to report.
+        if getattr(exc, "expected", False):
+            return
+        super().report_exception(exc, response)

@@ -211,9 +211,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Sao_Paulo"
-# django-celery-beat's DatabaseScheduler, sending only while it holds a lock:
-# a second beat stands by instead of sending every task twice.
-CELERY_BEAT_SCHEDULER = "common.beat:SingleBeatScheduler"
+# django-celery-beat's DatabaseScheduler, sending only while it holds a lock
+# (common.beat: a second beat stands by instead of sending every task twice),
+# touching CELERY_BEAT_HEARTBEAT_FILE on every tick (config.beat).
+CELERY_BEAT_SCHEDULER = "config.beat:HeartbeatDatabaseScheduler"
+# Touched on every beat tick, for the container healthcheck (empty: none).
+CELERY_BEAT_HEARTBEAT_FILE = env.str("CELERY_BEAT_HEARTBEAT_FILE", default="")
 # Exports have their own queue and workers (``-Q exports``): a burst of big
 # exports never delays reconciliation, housekeeping or the usage aggregates.
 EXPORTS_QUEUE = "exports"
@@ -227,6 +230,12 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-housekeeping": {
         "task": "accounts.tasks.accounts_housekeeping",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Exports requested while the broker was down start once it is back; the
+    # broker must be up for beat to send this, so it runs right after it is.
+    "reports-dispatch-unqueued": {
+        "task": "reports.export_dispatch",
+        "schedule": 30.0,
     },
     # The managers' metrics page reads these daily aggregates of the audit trail.
     "monitoring-aggregate-usage": {
@@ -291,7 +300,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Only a trusted reverse proxy (nginx) sets this header; see deploy/nginx.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
-SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/deep/$", r"^metrics$"]
 # HSTS preload is a commitment for the whole registrable domain (and hard to
 # undo); the company's IT decides it, not this app. nginx sends HSTS without it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -469,6 +478,9 @@ AUDIT_SYNCHRONOUS_COMMIT = env.bool("AUDIT_SYNCHRONOUS_COMMIT", default=False)
 # request with "Authorization: Bearer METRICS_TOKEN".
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# /health/deep/ (same access as /metrics) probes the backends at most this
+# often per process; callers in between get the last result.
+HEALTH_DEEP_MIN_INTERVAL = env.float("HEALTH_DEEP_MIN_INTERVAL", default=5.0)
 # Set under gunicorn (several worker processes): see config/gunicorn.conf.py.
 PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 

@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import HomeView
-from config.health import health
+from config.health import health, health_deep
 from monitoring.views import metrics
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("auditoria/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("health/deep/", health_deep, name="health-deep"),
     path("metrics", metrics, name="metrics"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 class ReportsConfig(AppConfig):
@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "Relatórios e exportações"
 
     def ready(self):
+        from reports.models import ExportJob
+        from reports.receivers import delete_export_file
         from reports.schedule import ensure_housekeeping_schedule
 
         post_migrate.connect(ensure_housekeeping_schedule, sender=self)
+        post_delete.connect(delete_export_file, sender=ExportJob)

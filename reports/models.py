@@ -60,6 +60,9 @@ class ExportJob(models.Model):
     size = models.PositiveBigIntegerField(_("tamanho (bytes)"), default=0)
     error = models.TextField(_("erro"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentativas"), default=0)
+    # Empty while the broker has not accepted the job's message (it was down):
+    # reports.services.export_dispatch_unqueued sends it when the broker is back.
+    enqueued_at = models.DateTimeField(_("enviada à fila em"), null=True, blank=True)
     created_at = models.DateTimeField(_("solicitada em"), auto_now_add=True)
     started_at = models.DateTimeField(_("iniciada em"), null=True, blank=True)
     finished_at = models.DateTimeField(_("concluída em"), null=True, blank=True)

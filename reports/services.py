@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from accounts.system_settings import current_settings
 from clientes.br import mask_cpf, only_digits
@@ -37,6 +39,7 @@ from clientes.selectors import cliente_search
 from common import replicas
 from reports import progress as live
 from reports.columns import COLUMNS, DEFAULT_FIELDS, row_plan
+from reports.limits import check_pending_limit, ensure_disk_room, expire_job_file
 from reports.models import CsvDialect, ExportFormat, ExportJob, ExportStatus
 from reports.signals import export_downloaded, export_finished, export_requested
 from reports.writers import ExportMeta, write_export
@@ -48,6 +51,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # A queued job not started after this long is queued again (lost message).
 PENDING_REQUEUE_AFTER = timedelta(minutes=15)
+# Publishing a job's message: a few quick tries, so a request never hangs on a
+# dead broker (the job then waits for export_dispatch_unqueued).
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 PART_DIR = "exports/tmp"
 # Progress and the cancel flag go through Redis at most this often: two round
 # trips every 500 rows were 7% of a 10,000-row CSV, whose rows all arrive
@@ -125,7 +131,10 @@ def export_request(
 
     Raises ValidationError (pt-BR messages) for invalid parameters, unknown
     fields or formats, and for a search above the row limit (with its count),
-    before any work starts.
+    before any work starts; ``reports.limits.ExportRefused`` when the user
+    already has the most exports in flight or the export files' disk is full.
+    A broker that is down does not fail the request: the job stays pending
+    until ``export_dispatch_unqueued`` can send it.
     """
     if fmt not in ExportFormat.values:
         raise ValidationError({"format": [_("Formato inválido: use excel, pdf ou csv.")]})
@@ -145,7 +154,11 @@ def export_request(
             code="export_limit",
         )
     inline = count <= system.export_sync_row_limit
+    ensure_disk_room(limit_bytes=system.export_disk_limit_mb * 1024 * 1024)
     with transaction.atomic():
+        # One request at a time per user: two at once cannot both see room.
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+        check_pending_limit(user=user, limit=system.export_max_pending_per_user)
         job = ExportJob(
             owner=user,
             format=fmt,
@@ -163,10 +176,28 @@ def export_request(
     return ExportRequest(job=job, inline=inline)
 
 
-def _enqueue(job_id) -> None:
+def _enqueue(job_id) -> bool:
+    """Send the job to the workers; return False (logged) when the broker is down."""
     from reports.tasks import export_generate_task
 
-    export_generate_task.delay(str(job_id))
+    try:
+        export_generate_task.apply_async((str(job_id),), retry_policy=PUBLISH_RETRY_POLICY)
+    except (OperationalError, OSError) as exc:
+        logger.warning("export %s not queued, broker unavailable: %s", job_id, exc)
+        return False
+    ExportJob.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    return True
+
+
+def export_dispatch_unqueued() -> int:
+    """Send the pending jobs the broker never accepted (it was down); return how many."""
+    sent = 0
+    unqueued = ExportJob.objects.filter(status=ExportStatus.PENDING, enqueued_at__isnull=True)
+    for job_id in unqueued.order_by("created_at").values_list("pk", flat=True):
+        if not _enqueue(job_id):
+            break  # still down: the next run tries again
+        sent += 1
+    return sent
 
 
 # --- Generation -----------------------------------------------------------------
@@ -462,14 +493,10 @@ def export_expire(*, now=None) -> int:
     """Delete the files of expired exports (and stale partial files); return how many."""
     now = now or timezone.now()
     expired = 0
-    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
-        with transaction.atomic():
-            locked = ExportJob.objects.select_for_update().get(pk=job.pk)
-            name = locked.file.name
-            locked.file.name = ""
-            locked.size = 0
-            locked.save(update_fields=["file", "size"])
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+    for job_id in (
+        ExportJob.objects.filter(expires_at__lte=now).exclude(file="").values_list("pk", flat=True)
+    ):
+        expire_job_file(job_id)
         expired += 1
     _delete_orphan_parts(now)
     return expired
@@ -499,15 +526,17 @@ def export_recover_stale(*, now=None) -> dict[str, int]:
         if job.attempts >= MAX_ATTEMPTS:
             _fail(job.pk, _("A exportação foi interrompida repetidamente e foi abandonada."))
             failed += 1
-        else:
-            _enqueue(job.pk)
+        elif _enqueue(job.pk):
             requeued += 1
+    # Sent long ago and never started: the message was lost. (Never sent at
+    # all: export_dispatch_unqueued's business.)
     stale_pending = ExportJob.objects.filter(
-        status=ExportStatus.PENDING, created_at__lte=now - PENDING_REQUEUE_AFTER
+        status=ExportStatus.PENDING,
+        enqueued_at__isnull=False,
+        created_at__lte=now - PENDING_REQUEUE_AFTER,
     )
     for job in stale_pending:
-        if not _is_being_generated(job.pk):
-            _enqueue(job.pk)
+        if not _is_being_generated(job.pk) and _enqueue(job.pk):
             requeued += 1
     return {"requeued": requeued, "failed": failed}
 

@@ -28,4 +28,11 @@ def export_housekeeping_task() -> dict:
     """Delete expired files; re-queue or fail exports abandoned by dead workers."""
     expired = services.export_expire()
     recovered = services.export_recover_stale()
-    return {"expired": expired, **recovered}
+    dispatched = services.export_dispatch_unqueued()
+    return {"expired": expired, **recovered, "dispatched": dispatched}
+
+
+@shared_task(name="reports.export_dispatch", ignore_result=True)
+def export_dispatch_task() -> int:
+    """Send exports requested while the broker was down (beat, every 30 seconds)."""
+    return services.export_dispatch_unqueued()

@@ -15,6 +15,7 @@ from clientes.masking import can_see_full_cpf
 from reports import services
 from reports.downloads import export_file_response
 from reports.forms import ExportForm
+from reports.limits import RETRY_AFTER_SECONDS, ExportRefused
 from reports.models import ExportStatus
 from reports.selectors import export_job_get, export_job_list
 
@@ -39,9 +40,9 @@ def index(request):
     return render(request, "reports/index.html", context)
 
 
-def _form_error(request, errors: list[str]) -> HttpResponse:
+def _form_error(request, errors: list[str], status: int = 400) -> HttpResponse:
     template = "reports/_export_errors.html" if request.htmx else "reports/export_error.html"
-    return render(request, template, {"errors": errors}, status=400)
+    return render(request, template, {"errors": errors}, status=status)
 
 
 @login_required
@@ -63,6 +64,11 @@ def export_create(request):
         )
     except ValidationError as exc:
         return _form_error(request, exc.messages)
+    except ExportRefused as exc:
+        response = _form_error(request, [exc.message], status=exc.status)
+        if exc.status == 429:
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     job = result.job
     if result.inline:
         job = services.export_generate_inline(job=job)

@@ -13,6 +13,8 @@ PARAMS = {
     "export_row_limit": "20000",
     "export_sync_row_limit": "1000",
     "export_retention_days": "3",
+    "export_max_pending_per_user": "3",
+    "export_disk_limit_mb": "10240",
     "audit_retention_days": "1000",
 }
 

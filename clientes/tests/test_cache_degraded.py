@@ -43,7 +43,7 @@ def _wait_for_retry():
 
 
 def test_stopped_redis_falls_back_to_postgresql_and_recovers(
-    own_redis, client, analista, caplog, django_assert_num_queries
+    own_redis, client, analista, caplog, django_assert_num_queries, deep_health
 ):
     def analista_page(url):
         client.force_login(analista)
@@ -68,7 +68,7 @@ def test_stopped_redis_falls_back_to_postgresql_and_recovers(
     assert "Redis unavailable" in caplog.text
     assert "served from PostgreSQL" in caplog.text
     assert MissedInvalidation.objects.count() == 1
-    assert client.get("/health/").json()["status"] == "degraded"
+    assert deep_health().json()["status"] == "degraded"
     # The page (its permission check and profile), the CPF pointer, the profile x2.
     assert metrics.snapshot()["counters"]["degraded_read"] == 5
 
@@ -83,7 +83,7 @@ def test_stopped_redis_falls_back_to_postgresql_and_recovers(
         )
     # The cache probe recovers; the overall status stays "degraded" here only
     # because unit tests run no Celery worker (see config/health.py).
-    assert client.get("/health/").json()["checks"]["cache"]["ok"] is True
+    assert deep_health().json()["checks"]["cache"]["ok"] is True
 
 
 def test_invalidation_missed_while_redis_hung_is_not_served_when_it_returns(

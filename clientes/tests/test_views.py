@@ -291,3 +291,17 @@ def test_deactivate_over_a_newer_version_is_refused(analista_client, cliente):
     assert "Recarregue a página" in response.content.decode()
     cliente.refresh_from_db()
     assert cliente.ativo
+
+
+@pytest.mark.parametrize("versao", [None, "", "abc", "0"])
+def test_deactivate_without_a_valid_version_is_refused(analista_client, cliente, versao):
+    # A crafted form without "versao" must not skip the lost-update check.
+    url = reverse("clientes:deactivate", args=[cliente.pk])
+    data = {"motivo_inativacao": "Pedido"}
+    if versao is not None:
+        data["versao"] = versao
+    response = analista_client.post(url, data)
+    assert response.status_code == 400
+    assert "Recarregue a página" in response.content.decode()
+    cliente.refresh_from_db()
+    assert cliente.ativo and cliente.versao == 1

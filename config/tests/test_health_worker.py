@@ -1,4 +1,4 @@
-"""/health/ with a real Celery worker answering pings."""
+"""/health/deep/ with a real Celery worker answering pings."""
 
 import os
 import signal
@@ -41,8 +41,8 @@ def celery_worker():
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_health_is_ok_with_database_cache_broker_and_a_worker(client, celery_worker):
-    response = client.get("/health/")
+def test_health_is_ok_with_database_cache_broker_and_a_worker(deep_health, celery_worker):
+    response = deep_health()
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -52,7 +52,7 @@ def test_health_is_ok_with_database_cache_broker_and_a_worker(client, celery_wor
 
 
 @pytest.mark.django_db
-def test_health_is_degraded_without_redis_cache(client, settings, celery_worker):
+def test_health_is_degraded_without_redis_cache(deep_health, settings, celery_worker):
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -60,7 +60,7 @@ def test_health_is_degraded_without_redis_cache(client, settings, celery_worker)
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
         }
     }
-    response = client.get("/health/")
+    response = deep_health()
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "degraded"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from reports import services
 from reports.api.serializers import ExportJobSerializer
 from reports.downloads import export_file_response
+from reports.limits import RETRY_AFTER_SECONDS, ExportRefused
 from reports.models import ExportStatus
 from reports.selectors import export_job_get, export_job_list
 
@@ -33,6 +34,18 @@ class Conflict(APIException):
 class Gone(APIException):
     status_code = status.HTTP_410_GONE
     default_code = "gone"
+
+
+class ExportRefusedError(APIException):
+    """429 (too many exports in flight) or 507 (export storage full)."""
+
+    expected = True  # a bound doing its job, never reported as a server error
+
+    def __init__(self, exc: ExportRefused):
+        self.status_code = exc.status
+        if exc.status == status.HTTP_429_TOO_MANY_REQUESTS:
+            self.wait = RETRY_AFTER_SECONDS  # the handler sends it as Retry-After
+        super().__init__(exc.message, code=exc.code)
 
 
 class CanViewClients(BasePermission):
@@ -65,12 +78,21 @@ class ClientExportView(APIView):
             OpenApiParameter("format", str, enum=["excel", "pdf", "csv"], required=True),
         ],
         request=OpenApiTypes.OBJECT,
-        responses={202: ExportJobSerializer, 200: OpenApiTypes.BINARY},
+        responses={
+            202: ExportJobSerializer,
+            200: OpenApiTypes.BINARY,
+            507: OpenApiResponse(
+                description="O espaço reservado para arquivos exportados está cheio "
+                "(code export_storage_full)."
+            ),
+        },
         description=(
             "Corpo: os filtros da pesquisa (mesmas chaves da API de clientes, ex. "
             '{"uf": "SP", "idade_min": 30}) e, opcionais, "fields" (lista de colunas), '
             '"ordering" e "csv_dialect" ("excel" ou "rfc4180"). Exportações pequenas '
-            "respondem 200 com o arquivo; as demais 202 com a exportação em andamento."
+            "respondem 200 com o arquivo; as demais 202 com a exportação em andamento. "
+            "429 (code too_many_exports, com Retry-After) quando o usuário já tem o "
+            "máximo de exportações na fila ou em geração: aguarde uma terminar."
         ),
     )
     def post(self, request):
@@ -92,6 +114,8 @@ class ClientExportView(APIView):
             )
         except ValidationError as exc:
             raise api_validation_error(exc) from exc
+        except ExportRefused as exc:
+            raise ExportRefusedError(exc) from exc
         if result.inline:
             job = services.export_generate_inline(job=result.job)
             if job.is_downloadable:

@@ -85,3 +85,19 @@ def test_relatorios_page_exports_with_its_own_filters(
     text = info.value.path().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("CPF;Nome completo")
     assert ExportJob.objects.get().filters["uf"] == "PE"
+
+
+def test_the_screen_says_to_wait_when_too_many_exports_are_in_flight(
+    page, live_server, analista, export_settings
+):
+    make_clientes(50)
+    export_settings(export_sync_row_limit=10)
+    for _ in range(3):  # queued, no worker: they stay in flight
+        ExportJob.objects.create(owner=analista, format="pdf", fields=["cpf"])
+    _login(page, live_server, analista, "/relatorios/")
+    page.get_by_label("CSV", exact=True).check()
+    page.get_by_role("button", name="Exportar").click()
+    expect(page.locator("#export-status")).to_contain_text(
+        "Aguarde uma delas terminar e tente de novo."
+    )
+    assert ExportJob.objects.count() == 3

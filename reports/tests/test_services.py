@@ -199,4 +199,9 @@ def test_housekeeping_is_scheduled_and_runs(analista, clientes):
 
     task = PeriodicTask.objects.get(task="reports.export_housekeeping")
     assert task.enabled and task.interval.every == 5 and task.interval.period == "minutes"
-    assert export_housekeeping_task.delay().get() == {"expired": 0, "requeued": 0, "failed": 0}
+    assert export_housekeeping_task.delay().get() == {
+        "expired": 0,
+        "requeued": 0,
+        "failed": 0,
+        "dispatched": 0,
+    }

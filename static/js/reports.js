@@ -5,11 +5,17 @@
 if (!window.gcExportHandlers) {
   window.gcExportHandlers = true;
 
-  // Show the server's 400 (limit exceeded, invalid filters) in place instead
-  // of dropping it, which is what htmx does with error statuses by default.
+  // Show the server's refusals in place instead of dropping them, which is
+  // what htmx does with error statuses by default: 400 (limit exceeded,
+  // invalid filters), 429 (too many exports in flight: wait), 507 (the
+  // export files' disk is full).
+  const shownStatuses = [400, 429, 507];
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("[data-export-form]");
-    if (form && event.detail.xhr.status === 400) {
+    // The element that sent the request (the form), not the swap target,
+    // which may sit outside it (Relatórios: #export-status).
+    const source = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    const form = source.closest && source.closest("[data-export-form]");
+    if (form && shownStatuses.includes(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
