@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -33,6 +33,40 @@ FACETS = (
 )
 
 
+# --- LGPD visibility: blocked and anonymised records ---------------------------
+
+
+class ClienteBloqueado(PermissionDenied):
+    """The client's record is blocked (LGPD art. 18, IV) for this user."""
+
+    def __init__(self):
+        super().__init__(_("Este cadastro está bloqueado por determinação legal (LGPD)."))
+
+
+def sees_blocked(user) -> bool:
+    """Return True when ``user`` may find and open blocked clients (LGPD officers)."""
+    return bool(user is not None and user.has_perm("clientes.view_cliente_bloqueado"))
+
+
+def visible_clientes(user) -> QuerySet[Cliente]:
+    """Return the clients ``user`` may find: searches, lists and exports start here.
+
+    Anonymised records are left out for everyone (they identify nobody);
+    blocked ones for everyone but the LGPD officers.
+    """
+    queryset = Cliente.objects.filter(anonimizado_em__isnull=True)
+    return queryset if sees_blocked(user) else queryset.filter(bloqueado=False)
+
+
+def _check_not_blocked(user, cliente: Cliente | None) -> Cliente | None:
+    if cliente is not None and cliente.bloqueado and not sees_blocked(user):
+        raise ClienteBloqueado()
+    return cliente
+
+
+# --- Searches -----------------------------------------------------------------
+
+
 def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
     """Return the clients matching the search ``params``, in a stable order.
 
@@ -40,7 +74,7 @@ def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
     plain dict, e.g. the filters stored with an export job). Raises
     ``ValidationError`` (pt-BR messages per parameter) for invalid parameters.
     """
-    return validated_filterset(params, Cliente.objects.all()).qs
+    return validated_filterset(params, visible_clientes(user)).qs
 
 
 @dataclass(frozen=True)
@@ -186,7 +220,7 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     nobody (``searched`` is False): the screen asks for one instead of dumping
     a million clients. Raises ``ValidationError``.
     """
-    filterset = validated_filterset(params, Cliente.objects.all())
+    filterset = validated_filterset(params, visible_clientes(user))
     key = normalized(filterset)
     page, size = _validate_page(page, size)
     criteria = dict(key)
@@ -198,8 +232,10 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     # normalised params make the same search typed differently share one entry
     # (and find the same clients, so the FilterSet of the parameters as typed
     # computes it); ages depend on the day and facet labels on the language.
+    # Who sees blocked clients gets other pages than who does not.
+    audience = "lgpd" if sees_blocked(user) else "default"
     return cached(
-        (_SEARCH_PAGE_LAYOUT, today.isoformat(), get_language(), key, page, size),
+        (_SEARCH_PAGE_LAYOUT, today.isoformat(), get_language(), audience, key, page, size),
         lambda: _search_page(filterset, key, criteria, ordering, page, size, today),
     )
 
@@ -264,7 +300,7 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     ``after`` is the ``next_key`` of the previous page; the order is the
     search's ``ordering``. Raises ``ValidationError``.
     """
-    filterset = validated_filterset(params, Cliente.objects.all())
+    filterset = validated_filterset(params, visible_clientes(user))
     _page, size = _validate_page(1, size)
     criteria = dict(normalized(filterset))
     ordering = criteria.get("ordering") or search.DEFAULT_ORDERING
@@ -308,11 +344,12 @@ def cliente_get(*, user, id_cliente: int) -> Cliente:
     """Return one client with addresses and phones, or raise Http404.
 
     Served from the Redis cache when possible (kept in sync after every commit).
+    Raises ``ClienteBloqueado`` for a blocked client the user may not see.
     """
     cliente = profiles.get_by_id(id_cliente, load=_load_profile)
     if cliente is None:
         raise Http404("No Cliente matches the given query.")
-    return cliente
+    return _check_not_blocked(user, cliente)
 
 
 def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
@@ -321,4 +358,5 @@ def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
     The client comes with addresses and phones; a cached answer (found or not
     found) runs no SQL.
     """
-    return profiles.get_by_cpf(cpf, find_id=_find_id_by_cpf, load=_load_profile)
+    cliente = profiles.get_by_cpf(cpf, find_id=_find_id_by_cpf, load=_load_profile)
+    return _check_not_blocked(user, cliente)

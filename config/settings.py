@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "monitoring",
+    "lgpd",
 ]
 
 MIDDLEWARE = [
