@@ -46,7 +46,9 @@ def _default_purposes():
 class ConfiguracaoLgpd(models.Model):
     """LGPD parameters the Encarregado sets in Configurações (a single row)."""
 
-    prazos_dias = models.JSONField(_("prazo de resposta por tipo (dias)"), default=_default_deadlines)
+    prazos_dias = models.JSONField(
+        _("prazo de resposta por tipo (dias)"), default=_default_deadlines
+    )
     finalidades = ArrayField(
         models.CharField(max_length=50, validators=[purpose_code]),
         verbose_name=_("finalidades de consentimento"),

@@ -5,29 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clientes', '0007_other_addresses_on_clientes'),
+        ("clientes", "0007_other_addresses_on_clientes"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='cliente',
-            options={'permissions': [('view_cpf_completo', 'Pode ver o CPF completo'), ('view_cliente_bloqueado', 'Pode ver clientes bloqueados (LGPD)')], 'verbose_name': 'cliente', 'verbose_name_plural': 'clientes'},
+            name="cliente",
+            options={
+                "permissions": [
+                    ("view_cpf_completo", "Pode ver o CPF completo"),
+                    ("view_cliente_bloqueado", "Pode ver clientes bloqueados (LGPD)"),
+                ],
+                "verbose_name": "cliente",
+                "verbose_name_plural": "clientes",
+            },
         ),
         migrations.AddField(
-            model_name='cliente',
-            name='anonimizado_em',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonimizado em'),
+            model_name="cliente",
+            name="anonimizado_em",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="anonimizado em"
+            ),
         ),
         migrations.AddField(
-            model_name='cliente',
-            name='bloqueado',
-            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='bloqueado (LGPD)'),
+            model_name="cliente",
+            name="bloqueado",
+            field=models.BooleanField(
+                db_default=False, default=False, editable=False, verbose_name="bloqueado (LGPD)"
+            ),
         ),
         migrations.AddField(
-            model_name='cliente',
-            name='consentimentos',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), size=None)), default=list, editable=False, size=None, verbose_name='consentimentos vigentes'),
+            model_name="cliente",
+            name="consentimentos",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(max_length=50),
+                blank=True,
+                db_default=models.Value(
+                    [],
+                    output_field=django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=50), size=None
+                    ),
+                ),
+                default=list,
+                editable=False,
+                size=None,
+                verbose_name="consentimentos vigentes",
+            ),
         ),
     ]
