@@ -386,8 +386,12 @@ SPECTACULAR_SETTINGS = {
     # Separate request/response components: read-only fields are not asked for.
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
-        for name in _STANDARDIZED_ERROR_ENUMS
+        **{
+            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+            for name in _STANDARDIZED_ERROR_ENUMS
+        },
+        "StatusSolicitacaoEnum": "lgpd.choices.StatusSolicitacao",
+        "TipoSolicitacaoEnum": "lgpd.choices.TipoSolicitacao",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -274,6 +274,10 @@ class RetencaoLegal(models.Model):
     def __str__(self):
         return f"{self.cliente_id}: {self.motivo} (até {self.ate:%d/%m/%Y})"
 
+    @property
+    def vigente(self) -> bool:
+        return self.encerrada_em is None and self.ate >= timezone.localdate()
+
 
 class ExecucaoRetencao(models.Model):
     """One run of the retention rule: who would be (or was) anonymised, and who was kept."""
