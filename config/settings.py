@@ -229,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.accounts_housekeeping",
         "schedule": crontab(hour=4, minute=0),
     },
+    # LGPD retention rule: a dry-run list while off, batched anonymisation when on.
+    "lgpd-apply-retention-rule": {
+        "task": "lgpd.tasks.apply_retention_rule",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # The managers' metrics page reads these daily aggregates of the audit trail.
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",

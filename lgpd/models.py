@@ -161,6 +161,10 @@ class SolicitacaoTitular(models.Model):
         return reverse("lgpd:request_detail", args=[self.pk])
 
     @property
+    def cpf_mascarado(self) -> str:
+        return mask_cpf(self.cpf)
+
+    @property
     def aberta(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from lgpd.choices import OPEN_STATUSES
 from lgpd.filters import SolicitacaoFilterSet, by_urgency
@@ -28,6 +29,16 @@ def solicitacao_counts() -> dict:
         "abertas": open_requests.count(),
         "atrasadas": open_requests.filter(prazo__lt=timezone.localdate()).count(),
     }
+
+
+def dashboard_status(user) -> str:
+    """Return the LGPD card's line: open and overdue requests."""
+    counts = solicitacao_counts()
+    return ngettext(
+        "%(abertas)d solicitação aberta, %(atrasadas)d atrasada",
+        "%(abertas)d solicitações abertas, %(atrasadas)d atrasadas",
+        counts["abertas"],
+    ) % counts
 
 
 def consent_history(*, id_cliente: int) -> list[Consentimento]:
