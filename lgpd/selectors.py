@@ -34,11 +34,14 @@ def solicitacao_counts() -> dict:
 def dashboard_status(user) -> str:
     """Return the LGPD card's line: open and overdue requests."""
     counts = solicitacao_counts()
-    return ngettext(
-        "%(abertas)d solicitação aberta, %(atrasadas)d atrasada",
-        "%(abertas)d solicitações abertas, %(atrasadas)d atrasadas",
-        counts["abertas"],
-    ) % counts
+    return (
+        ngettext(
+            "%(abertas)d solicitação aberta, %(atrasadas)d atrasada",
+            "%(abertas)d solicitações abertas, %(atrasadas)d atrasadas",
+            counts["abertas"],
+        )
+        % counts
+    )
 
 
 def consent_history(*, id_cliente: int) -> list[Consentimento]:
