@@ -245,6 +245,10 @@ class ClienteDeleteView(_ClienteMixin, TemplateView):
             services.cliente_delete(actor=request.user, id_cliente=cliente.pk)
         except Cliente.DoesNotExist as exc:
             raise Http404 from exc
+        except ValidationError as exc:  # e.g. a legal hold (lgpd) refuses the deletion
+            form.add_error(None, exc)
+            context = self.get_context_data(cliente=cliente, form=form)
+            return self.render_to_response(context, status=400)
         messages.success(request, _("Cliente excluído definitivamente."))
         try:
             return redirect("clientes:search")

@@ -36,6 +36,7 @@ from audit.choices import Action
 from audit.services import ANONYMIZED_LABEL, audit_anonymize_targets, audit_record
 from clientes.br import cpf_check_digits
 from clientes.cache import invalidate_on_commit
+from clientes.cache.invalidation import forget_on_commit
 from clientes.services import ClienteAlteradoError
 from lgpd.choices import NascimentoAnonimizado
 from lgpd.models import ConfiguracaoLgpd
@@ -195,8 +196,11 @@ def _anonymize_locked(actor, ids: Sequence[int], *, lock: bool = False) -> tuple
         )
         _forget_words(cursor, words)
     audit_anonymize_targets(target_type=CLIENTE_TARGET, target_ids=targets, actor=actor)
-    # Raw SQL sends no model signals: drop the cached profiles, CPF pointers and searches.
-    invalidate_on_commit(ids=targets, cpfs=[old[i] for i in targets])
+    # Raw SQL sends no model signals: drop the cached profiles, CPF pointers and
+    # searches; then the keys that would keep naming the old CPFs.
+    old_cpfs = [old[i] for i in targets]
+    invalidate_on_commit(ids=targets, cpfs=old_cpfs)
+    forget_on_commit(cpfs=old_cpfs)
     return targets, held
 
 

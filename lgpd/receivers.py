@@ -1,6 +1,6 @@
 """Model signals of the lgpd app: a legal hold refuses the client's deletion."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,9 @@ def _refuse_delete_under_hold(sender, instance, **kwargs):
     # future path that deletes a client all pass here (art. 16, I).
     hold = RetencaoLegal.objects.vigentes().filter(cliente_id=instance.pk).first()
     if hold is not None:
-        raise ValidationError(legal_hold_message(hold), code="retencao_legal")
+        raise ValidationError(
+            {NON_FIELD_ERRORS: ValidationError(legal_hold_message(hold), code="retencao_legal")}
+        )
 
 
 def connect() -> None:
