@@ -1,4 +1,4 @@
-"""Anonymisation: irreversible, refused when stale or held, and it reaches search, cache and audit."""
+"""Anonymisation: irreversible, refused when stale or held; reaches search, cache and audit."""
 
 from datetime import timedelta
 
