@@ -66,11 +66,15 @@ def pseudo_cpf(id_cliente: int) -> str:
 
 @dataclass
 class AnonymizationResult:
-    """What a run did: ids anonymised, ids kept by a legal hold, and how long it took."""
+    """What a run did: ids anonymised, ids kept by a legal hold, and how long it took.
+
+    ``lotes_ms``: each batch's transaction time, i.e. the longest its rows stayed locked.
+    """
 
     anonimizados: list[int] = field(default_factory=list)
     retidos: list[int] = field(default_factory=list)
     duracao_ms: int = 0
+    lotes_ms: list[float] = field(default_factory=list)
 
 
 def cliente_anonymize(
@@ -127,6 +131,7 @@ def clientes_anonymize(
     ids = sorted(set(ids))
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
+        batch_started = time.monotonic()
         with transaction.atomic():
             done, held = _anonymize_locked(actor, chunk, lock=True)
             if done:
@@ -136,6 +141,7 @@ def clientes_anonymize(
                     target=(CLIENTE_TARGET, ""),
                     details={"motivo": motivo, "count": len(done), "ids": done},
                 )
+        result.lotes_ms.append((time.monotonic() - batch_started) * 1000)
         result.anonimizados += done
         result.retidos += held
     result.duracao_ms = round((time.monotonic() - started) * 1000)
