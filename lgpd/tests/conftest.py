@@ -1,16 +1,9 @@
-"""Fixtures of the LGPD tests: an Encarregado and clients with everything a report shows."""
+"""Fixtures of the LGPD tests: the Encarregado logged in, clients with address and phone."""
 
 import pytest
 
-from accounts.roles import ENCARREGADO
 from clientes import services as clientes_services
 from clientes.tests.factories import cliente_data, endereco_data, telefone_data
-from conftest import _make_user
-
-
-@pytest.fixture
-def encarregado(db, roles, django_user_model):
-    return _make_user(django_user_model, "encarregado@teste.com.br", ENCARREGADO)
 
 
 @pytest.fixture
