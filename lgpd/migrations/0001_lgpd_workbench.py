@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("clientes", "0008_lgpd_state"),
+        ("clientes", "0009_lgpd_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
