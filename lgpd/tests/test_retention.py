@@ -109,3 +109,10 @@ def test_settings_screen_saves_and_refuses_bad_input(encarregado_client):
     )
     assert bad.status_code == 400
     assert ConfiguracaoLgpd.current().finalidades == ["marketing", "pesquisa_satisfacao"]
+
+
+def test_configuracoes_links_to_the_lgpd_settings(client, encarregado, analista):
+    client.force_login(encarregado)
+    assert reverse("lgpd:settings") in client.get(reverse("accounts:settings")).content.decode()
+    client.force_login(analista)
+    assert reverse("lgpd:settings") not in client.get(reverse("accounts:settings")).content.decode()
