@@ -59,7 +59,9 @@ def test_only_the_search_pages_own_lookup_decides_hit_or_miss(analista):
 
     make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
     cache.clear()
-    cliente_search_page(user=analista, params={"uf": "PE"})  # the page is now in Redis
+    # The page is now in Redis (primed without a user, so the analyst's
+    # permission set, which the search reads for blocked clients, is not).
+    cliente_search_page(user=None, params={"uf": "PE"})
     permission_misses = metrics.snapshot()["counters"].get("miss.permissions", 0)
     with measure_search() as measure:
         user = get_user_model().objects.get(pk=analista.pk)
