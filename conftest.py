@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE, sync_roles
+from accounts.roles import ADMINISTRADOR, ANALISTA, ENCARREGADO, GERENTE, sync_roles
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run there unless told it is safe (it is: one thread, no awaits).
@@ -57,6 +57,11 @@ def gerente(db, roles, django_user_model):
 @pytest.fixture
 def administrador(db, roles, django_user_model):
     return _make_user(django_user_model, "admin@teste.com.br", ADMINISTRADOR)
+
+
+@pytest.fixture
+def encarregado(db, roles, django_user_model):
+    return _make_user(django_user_model, "encarregado@teste.com.br", ENCARREGADO)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The cards of the home dashboard and who may see each one."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,10 @@ class Card:
     url_name: str
     icon: str  # a symbol of static/img/icons.svg
     permission: str | None = None
+    # Dotted path of a callable(user) -> short text shown on the card (e.g. counts);
+    # a path, so this module imports no feature app.
+    status: str | None = None
+    status_text: str = ""
 
     @property
     def url(self):
@@ -54,6 +59,14 @@ CARDS = [
         "auditoria",
         "audit.view_auditevent",
     ),
+    Card(
+        _("LGPD"),
+        _("Solicitações de titulares, bloqueios, anonimização e retenção."),
+        "lgpd:index",
+        "lgpd",
+        "lgpd.atender_titular",
+        status="lgpd.selectors.dashboard_status",
+    ),
 ]
 
 
@@ -67,5 +80,7 @@ def cards_for(user):
             card.url  # noqa: B018 - a card whose page does not exist is not shown
         except NoReverseMatch:
             continue
+        if card.status:
+            card = replace(card, status_text=import_string(card.status)(user))
         visible.append(card)
     return visible

@@ -1,4 +1,4 @@
-"""The three roles of the system, as Django groups with explicit permissions.
+"""The four roles of the system, as Django groups with explicit permissions.
 
 Roles are data, but their permissions are part of the code: ``sync_roles`` makes
 the groups in the database match this table and runs after every migrate.
@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 ANALISTA = "Analista"
 GERENTE = "Gerente"
 ADMINISTRADOR = "Administrador"
+# The data protection officer (LGPD "encarregado"): a branch beside the line
+# Analista < Gerente < Administrador, not a step on it.
+ENCARREGADO = "Encarregado"
 
 ROLE_LABELS = {
     ANALISTA: _("Analista"),
     GERENTE: _("Gerente"),
     ADMINISTRADOR: _("Administrador"),
+    ENCARREGADO: _("Encarregado (LGPD)"),
 }
 
 # "app_label.codename" of each permission a role holds. Gerente has everything
@@ -27,9 +31,19 @@ ROLE_PERMISSIONS = {
     ANALISTA: _ANALISTA_PERMS,
     GERENTE: [*_ANALISTA_PERMS, "clientes.view_cpf_completo", "monitoring.view_dailyusage"],
     ADMINISTRADOR: None,  # None: every permission of the project's apps
+    # Answers data subjects: finds and reads clients (full CPF, blocked ones
+    # included) and holds every permission of the lgpd app.
+    ENCARREGADO: [
+        *_ANALISTA_PERMS,
+        "clientes.view_cpf_completo",
+        "clientes.view_cliente_bloqueado",
+        "lgpd.*",
+    ],
 }
 
-ADMIN_APPS = ("accounts", "clientes", "reports", "audit", "django_celery_beat", "monitoring")
+ADMIN_APPS = (
+    "accounts", "clientes", "reports", "audit", "django_celery_beat", "monitoring", "lgpd",
+)  # fmt: skip
 
 
 def sync_roles():
@@ -44,17 +58,22 @@ def sync_roles():
             wanted = Permission.objects.none()
             for dotted in perms:
                 app_label, codename = dotted.split(".")
-                wanted = wanted | Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
+                app_perms = Permission.objects.filter(content_type__app_label=app_label)
+                wanted = wanted | (
+                    app_perms if codename == "*" else app_perms.filter(codename=codename)
                 )
         group.permissions.set(wanted)
+
+
+# Highest first, for users holding several roles (audit._ROLE_SQL mirrors it).
+ROLE_ORDER = (ADMINISTRADOR, ENCARREGADO, GERENTE, ANALISTA)
 
 
 def user_role(user):
     """Return the name of the user's highest role, or None."""
     # .all() uses groups prefetched by a list view instead of a query per user.
     names = {group.name for group in user.groups.all()}
-    for role in (ADMINISTRADOR, GERENTE, ANALISTA):
+    for role in ROLE_ORDER:
         if role in names:
             return role
     return ADMINISTRADOR if user.is_superuser else None

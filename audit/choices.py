@@ -31,6 +31,18 @@ class Action(models.TextChoices):
     # Clients: reads
     CLIENTE_VIEW = "cliente.view", _("Perfil de cliente visualizado")
     CLIENTE_SEARCH = "cliente.search", _("Pesquisa de clientes")
+    # LGPD: the data subject's rights (lgpd app)
+    CLIENTE_BLOCK = "cliente.block", _("Cliente bloqueado (LGPD)")
+    CLIENTE_UNBLOCK = "cliente.unblock", _("Cliente desbloqueado (LGPD)")
+    CLIENTE_ANONYMIZE = "cliente.anonymize", _("Cliente anonimizado (LGPD)")
+    LGPD_REQUEST_CREATE = "lgpd.request_create", _("Solicitação de titular registrada")
+    LGPD_REQUEST_UPDATE = "lgpd.request_update", _("Solicitação de titular atualizada")
+    LGPD_DATA_REPORT = "lgpd.data_report", _("Relatório de dados do titular gerado")
+    LGPD_LEGAL_HOLD = "lgpd.legal_hold", _("Retenção legal registrada")
+    LGPD_LEGAL_HOLD_RELEASE = "lgpd.legal_hold_release", _("Retenção legal encerrada")
+    LGPD_CONSENT = "lgpd.consent", _("Consentimento registrado")
+    LGPD_RETENTION = "lgpd.retention", _("Regra de retenção executada")
+    LGPD_SETTINGS_UPDATE = "lgpd.settings_update", _("Configurações LGPD alteradas")
     # Exports
     EXPORT_REQUEST = "export.request", _("Exportação solicitada")
     EXPORT_COMPLETE = "export.complete", _("Exportação concluída")
@@ -53,6 +65,7 @@ class Action(models.TextChoices):
     # The audit trail itself and maintenance
     AUDIT_EXPORT = "audit.export", _("Auditoria exportada")
     AUDIT_PURGE = "audit.purge", _("Expurgo da auditoria")
+    AUDIT_ANONYMIZE = "audit.anonymize", _("Auditoria anonimizada (titular)")
     COMMAND_RUN = "command.run", _("Comando de manutenção")
 
 
@@ -65,6 +78,9 @@ CLIENTE_CHANGE_ACTIONS = (
     Action.CLIENTE_DEACTIVATE,
     Action.CLIENTE_REACTIVATE,
     Action.CLIENTE_DELETE,
+    Action.CLIENTE_BLOCK,
+    Action.CLIENTE_UNBLOCK,
+    Action.CLIENTE_ANONYMIZE,
 )
 CLIENTE_READ_ACTIONS = (Action.CLIENTE_VIEW, Action.EXPORT_REQUEST, Action.EXPORT_DOWNLOAD)
 

@@ -48,24 +48,24 @@ def request_origin(request) -> dict:
 
 
 # The actor's highest role, computed inside the INSERT (one round trip per
-# event). Mirrors accounts.roles.user_role: Administrador > Gerente > Analista,
-# and a superuser without a role group is an Administrador.
+# event). Mirrors accounts.roles.user_role (ROLE_ORDER, highest first), and a
+# superuser without a role group is an Administrador.
 _ROLE_SQL = """COALESCE((
     SELECT g.name FROM auth_group g
       JOIN {user_groups} ug ON ug.group_id = g.id
-     WHERE ug.user_id = %s AND g.name IN (%s, %s, %s)
-     ORDER BY CASE g.name WHEN %s THEN 0 WHEN %s THEN 1 ELSE 2 END
+     WHERE ug.user_id = %s AND g.name = ANY(%s)
+     ORDER BY array_position(%s, g.name::text)
      LIMIT 1), %s)"""
 
 
 def _role_sql(user) -> tuple[str, list]:
     from django.contrib.auth import get_user_model
 
-    from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE
+    from accounts.roles import ADMINISTRADOR, ROLE_ORDER
 
     table = get_user_model().groups.through._meta.db_table
-    params = [user.pk, ADMINISTRADOR, GERENTE, ANALISTA, ADMINISTRADOR, GERENTE]
-    params.append(ADMINISTRADOR if user.is_superuser else "")
+    order = list(ROLE_ORDER)
+    params = [user.pk, order, order, ADMINISTRADOR if user.is_superuser else ""]
     return _ROLE_SQL.format(user_groups=connection.ops.quote_name(table)), params
 
 
@@ -239,6 +239,38 @@ def audit_purge_expired(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
     )
     logger.info("audit purge: %s events older than %s deleted", purged, cutoff.isoformat())
     return purged
+
+
+ANONYMIZED_LABEL = "Titular anonimizado #{id}"
+
+
+def audit_anonymize_targets(*, target_type: str, target_ids, actor=None) -> int:
+    """Strip personal data from the events about these objects; record it; return the count.
+
+    For LGPD anonymisation: each event keeps its action, time, actor, origin
+    and the object's type and id; its label becomes "Titular anonimizado #id"
+    and its details only the names of the fields a change touched. Runs in
+    the caller's transaction through the database function
+    ``audit_anonymize_targets`` (the only UPDATE the append-only trigger lets
+    through), and records an ``audit.anonymize`` event with the ids.
+    """
+    ids = [str(i) for i in target_ids]
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT audit_anonymize_targets(%s, %s, %s)", [target_type, ids, ANONYMIZED_LABEL]
+        )
+        changed = cursor.fetchone()[0]
+    audit_record_bulk(
+        action=Action.AUDIT_ANONYMIZE,
+        actor=actor,
+        target_type=target_type,
+        count=changed,
+        ids=ids,
+        details={"titulares": len(ids)},
+    )
+    return changed
 
 
 _PAGINATION_PARAMS = frozenset({"page", "size", "page_size", "cursor"})

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from clientes import search
@@ -132,6 +133,15 @@ class ClienteFilterSet(django_filters.FilterSet):
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering", choices=ORDERING_CHOICES, label=_("Ordenação")
     )
+    # LGPD: clients currently consenting to a purpose (codes set in Configurações LGPD).
+    consentimento = django_filters.CharFilter(
+        method="filter_consentimento",
+        label=_("Consentimento vigente"),
+        max_length=50,
+        validators=[
+            RegexValidator(r"^[a-z][a-z0-9_]{1,49}$", _("Finalidade inválida (ex.: marketing)."))
+        ],
+    )
 
     class Meta:
         model = Cliente
@@ -193,6 +203,9 @@ class ClienteFilterSet(django_filters.FilterSet):
 
     def filter_criado_ate(self, queryset, name, value):
         return search.by_created_until(queryset, value)
+
+    def filter_consentimento(self, queryset, name, value):
+        return queryset.filter(consentimentos__contains=[value])
 
     def filter_ordering(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset

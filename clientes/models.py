@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower, Reverse
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,24 @@ class Cliente(models.Model):
     # Optimistic locking: every save increments it; a save that carries an
     # older value lost the race and is refused (no lost updates).
     versao = models.PositiveIntegerField(_("versão"), default=1, editable=False)
+    # LGPD state of the record, kept on the row so every search, profile and
+    # export filters it without a join; the lgpd app keeps the history and
+    # reasons. Database defaults: bulk loads (COPY) leave them out.
+    bloqueado = models.BooleanField(
+        _("bloqueado (LGPD)"), default=False, db_default=False, editable=False
+    )
+    anonimizado_em = models.DateTimeField(
+        _("anonimizado em"), null=True, blank=True, editable=False
+    )
+    # Purposes the client currently consents to (codes of lgpd's purpose list).
+    consentimentos = ArrayField(
+        models.CharField(max_length=50),
+        verbose_name=_("consentimentos vigentes"),
+        default=list,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=50))),
+        blank=True,
+        editable=False,
+    )
     # Search columns computed by PostgreSQL itself, so COPY (seed), ORM saves and
     # admin edits all keep them right. Read by clientes.search only.
     nome_busca = models.GeneratedField(
@@ -98,7 +116,10 @@ class Cliente(models.Model):
         db_table = "clientes"
         verbose_name = _("cliente")
         verbose_name_plural = _("clientes")
-        permissions = [("view_cpf_completo", _("Pode ver o CPF completo"))]
+        permissions = [
+            ("view_cpf_completo", _("Pode ver o CPF completo")),
+            ("view_cliente_bloqueado", _("Pode ver clientes bloqueados (LGPD)")),
+        ]
         indexes = [
             # Search: words of the name and of the mother's name (prefix queries).
             GinIndex(fields=["nome_tsv"], name="clientes_nome_tsv_gin"),
@@ -126,6 +147,10 @@ class Cliente(models.Model):
 
     def get_absolute_url(self):
         return reverse("clientes:detail", args=[self.id_cliente])
+
+    @property
+    def anonimizado(self) -> bool:
+        return self.anonimizado_em is not None
 
     @property
     def cpf_formatado(self):

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connections, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -34,6 +34,40 @@ FACETS = (
 )
 
 
+# --- LGPD visibility: blocked and anonymised records ---------------------------
+
+
+class ClienteBloqueado(PermissionDenied):
+    """The client's record is blocked (LGPD art. 18, IV) for this user."""
+
+    def __init__(self):
+        super().__init__(_("Este cadastro está bloqueado por determinação legal (LGPD)."))
+
+
+def sees_blocked(user) -> bool:
+    """Return True when ``user`` may find and open blocked clients (LGPD officers)."""
+    return bool(user is not None and user.has_perm("clientes.view_cliente_bloqueado"))
+
+
+def visible_clientes(user) -> QuerySet[Cliente]:
+    """Return the clients ``user`` may find: searches, lists and exports start here.
+
+    Anonymised records are left out for everyone (they identify nobody);
+    blocked ones for everyone but the LGPD officers.
+    """
+    queryset = Cliente.objects.filter(anonimizado_em__isnull=True)
+    return queryset if sees_blocked(user) else queryset.filter(bloqueado=False)
+
+
+def _check_not_blocked(user, cliente: Cliente | None) -> Cliente | None:
+    if cliente is not None and cliente.bloqueado and not sees_blocked(user):
+        raise ClienteBloqueado()
+    return cliente
+
+
+# --- Searches -----------------------------------------------------------------
+
+
 def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
     """Return the clients matching the search ``params``, in a stable order.
 
@@ -51,7 +85,7 @@ def _filterset(user, params: Mapping):
     (``filters.validated_filterset``); ``None`` is the system (benchmarks).
     """
     cpf_prefix = user is None or can_see_full_cpf(user)
-    return validated_filterset(params, Cliente.objects.all(), cpf_prefix=cpf_prefix)
+    return validated_filterset(params, visible_clientes(user), cpf_prefix=cpf_prefix)
 
 
 NARROWING_REQUIRED = _(
@@ -236,12 +270,15 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
     # normalised params make the same search typed differently share one entry
     # (and find the same clients, so the FilterSet of the parameters as typed
     # computes it); ages depend on the day and facet labels on the language.
+    # Who sees blocked clients gets other pages than who does not.
+    audience = "lgpd" if sees_blocked(user) else "default"
     return cached(
         # Digits find CPF prefixes only for some users: they get their own entries.
         (
             _SEARCH_PAGE_LAYOUT,
             today.isoformat(),
             get_language(),
+            audience,
             key,
             filterset.cpf_prefix,
             page,
@@ -355,11 +392,12 @@ def cliente_get(*, user, id_cliente: int) -> Cliente:
     """Return one client with addresses and phones, or raise Http404.
 
     Served from the Redis cache when possible (kept in sync after every commit).
+    Raises ``ClienteBloqueado`` for a blocked client the user may not see.
     """
     cliente = profiles.get_by_id(id_cliente, load=_load_profile)
     if cliente is None:
         raise Http404("No Cliente matches the given query.")
-    return cliente
+    return _check_not_blocked(user, cliente)
 
 
 def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
@@ -368,4 +406,5 @@ def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
     The client comes with addresses and phones; a cached answer (found or not
     found) runs no SQL.
     """
-    return profiles.get_by_cpf(cpf, find_id=_find_id_by_cpf, load=_load_profile)
+    cliente = profiles.get_by_cpf(cpf, find_id=_find_id_by_cpf, load=_load_profile)
+    return _check_not_blocked(user, cliente)

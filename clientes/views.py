@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -27,11 +27,21 @@ from clientes.forms import (
     TelefoneInlineFormSet,
 )
 from clientes.models import Cliente
-from clientes.selectors import cliente_get
+from clientes.selectors import ClienteBloqueado, cliente_get
 
 
 class _ClienteMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Anonymous users go to the login page; users without the permission get 403."""
+    """Anonymous users go to the login page; users without the permission get 403.
+
+    A blocked client (LGPD) answers 451 with no personal data, to whoever may
+    not see it.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ClienteBloqueado as exc:
+            return render(request, "clientes/bloqueado.html", {"mensagem": exc}, status=451)
 
     def get_cliente(self) -> Cliente:
         return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
@@ -240,6 +250,10 @@ class ClienteDeleteView(_ClienteMixin, TemplateView):
             services.cliente_delete(actor=request.user, id_cliente=cliente.pk)
         except Cliente.DoesNotExist as exc:
             raise Http404 from exc
+        except ValidationError as exc:  # e.g. a legal hold (lgpd) refuses the deletion
+            form.add_error(None, exc)
+            context = self.get_context_data(cliente=cliente, form=form)
+            return self.render_to_response(context, status=400)
         messages.success(request, _("Cliente excluído definitivamente."))
         try:
             return redirect("clientes:search")

@@ -4,7 +4,16 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
-from rest_framework import exceptions
+from rest_framework import exceptions, status
+
+from clientes.selectors import ClienteBloqueado
+
+
+class UnavailableForLegalReasons(exceptions.APIException):
+    """451: the record exists but is blocked (LGPD) for this caller."""
+
+    status_code = status.HTTP_451_UNAVAILABLE_FOR_LEGAL_REASONS
+    default_code = "cliente_bloqueado"
 
 
 def page_not_found(request, exception):
@@ -28,6 +37,8 @@ class ExceptionHandler(StandardizedExceptionHandler):
     """
 
     def convert_known_exceptions(self, exc):
+        if isinstance(exc, ClienteBloqueado):
+            return UnavailableForLegalReasons(str(exc))
         exc = super().convert_known_exceptions(exc)
         if isinstance(exc, exceptions.AuthenticationFailed) and isinstance(exc.detail, dict):
             converted = exceptions.AuthenticationFailed(

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("clientes.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("lgpd.api.urls")),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "monitoring",
+    "lgpd",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.export_dispatch",
         "schedule": 30.0,
     },
+    # LGPD retention rule: a dry-run list while off, batched anonymisation when on.
+    "lgpd-apply-retention-rule": {
+        "task": "lgpd.tasks.apply_retention_rule",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # The managers' metrics page reads these daily aggregates of the audit trail.
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",
@@ -397,8 +403,12 @@ SPECTACULAR_SETTINGS = {
     # Separate request/response components: read-only fields are not asked for.
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
-        for name in _STANDARDIZED_ERROR_ENUMS
+        **{
+            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+            for name in _STANDARDIZED_ERROR_ENUMS
+        },
+        "StatusSolicitacaoEnum": "lgpd.choices.StatusSolicitacao",
+        "TipoSolicitacaoEnum": "lgpd.choices.TipoSolicitacao",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

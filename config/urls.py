@@ -16,6 +16,7 @@ urlpatterns = [
     path("clientes/", include("clientes.urls")),
     path("relatorios/", include("reports.urls")),
     path("auditoria/", include("audit.urls")),
+    path("lgpd/", include("lgpd.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("health/deep/", health_deep, name="health-deep"),

@@ -1,7 +1,7 @@
 """Role x URL permission matrix: what each kind of visitor gets from every URL.
 
 ``accounts/tests/test_permissions.py`` resolves the WHOLE URLconf and requests
-every URL pattern as anonymous, Analista, Gerente and Administrador. A pattern
+every URL pattern as anonymous, Analista, Gerente, Administrador and Encarregado. A pattern
 without a rule fails the test, so a new URL cannot ship without someone deciding
 who may use it.
 
@@ -27,15 +27,24 @@ the URL kwargs, created fresh for each visitor (so a POST that deletes
 something gets its own object). Expected values are an HTTP status, a tuple of
 accepted statuses, or ``LOGIN`` / ``ADMIN_LOGIN`` (a 302 to that login page).
 Roles are cumulative: Gerente can do everything Analista can, Administrador all.
+
+Encarregado (the LGPD officer) is a branch beside that line: it holds
+Analista's permissions plus the LGPD ones. ``page``/``api`` with a linear
+``min_role`` expect of it what they expect of Analista; ``min_role=ENCARREGADO``
+means "the LGPD permissions": Encarregado and Administrador pass, Analista and
+Gerente are denied. ``custom`` takes Analista's answer for it unless told
+(``encarregado=``), e.g. where owning an object matters.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE
+from accounts.roles import ADMINISTRADOR, ANALISTA, ENCARREGADO, GERENTE
 
-VISITORS = ("anonymous", ANALISTA, GERENTE, ADMINISTRADOR)
+VISITORS = ("anonymous", ANALISTA, GERENTE, ADMINISTRADOR, ENCARREGADO)
 _RANK = {ANALISTA: 1, GERENTE: 2, ADMINISTRADOR: 3}
+# The rank whose linear rules the Encarregado follows (it has Analista's permissions).
+_ENCARREGADO_AS = ANALISTA
 
 LOGIN = "login"  # 302 to the login page
 ADMIN_LOGIN = "admin-login"  # 302 to the Django admin's login page
@@ -62,8 +71,12 @@ class Rule:
 
 def _by_role(min_role, anonymous, ok, denied):
     expected = {"anonymous": anonymous}
+    if min_role == ENCARREGADO:
+        expected.update({ANALISTA: denied, GERENTE: denied, ADMINISTRADOR: ok, ENCARREGADO: ok})
+        return expected
     for role, rank in _RANK.items():
         expected[role] = ok if rank >= _RANK[min_role] else denied
+    expected[ENCARREGADO] = expected[_ENCARREGADO_AS]
     return expected
 
 
@@ -83,7 +96,9 @@ def api(min_role=ANALISTA, *, ok=200, method="get", **options) -> Rule:
     return Rule(expected=_by_role(min_role, 401, ok, 403), method=method, **options)
 
 
-def custom(anonymous, analista, gerente, administrador, **options) -> Rule:
-    """Spell out each visitor's answer."""
-    expected = dict(zip(VISITORS, (anonymous, analista, gerente, administrador), strict=True))
+def custom(anonymous, analista, gerente, administrador, *, encarregado=None, **options) -> Rule:
+    """Spell out each visitor's answer (the Encarregado's defaults to Analista's)."""
+    answers = (anonymous, analista, gerente, administrador)
+    answers += (analista if encarregado is None else encarregado,)
+    expected = dict(zip(VISITORS, answers, strict=True))
     return Rule(expected=expected, **options)

@@ -11,6 +11,7 @@ from conftest import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_ONLY = {"Gestão de Usuários", "Auditoria"}
+LGPD_ONLY = {"LGPD"}  # Encarregado and Administrador
 
 
 def _installed_titles():
@@ -45,7 +46,7 @@ def test_each_role_sees_its_cards(page, live_server, role, request):
     shown = set(page.locator(".card-title").all_inner_texts())
     expected = _installed_titles()
     if role != "administrador":
-        expected -= ADMIN_ONLY
+        expected -= ADMIN_ONLY | LGPD_ONLY
     assert shown == expected
     assert "Configurações" in shown
     assert page.locator(".user-role").inner_text() == user.nome

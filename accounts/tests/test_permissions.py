@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE
+from accounts.roles import ADMINISTRADOR, ANALISTA, ENCARREGADO, GERENTE
 from accounts.tests.matrix import ADMIN_LOGIN, LOGIN, VISITORS, Context
 
 
@@ -85,7 +85,7 @@ def test_every_rule_matches_a_url():
 
 def _users(django_user_model):
     users = {}
-    for role in (ANALISTA, GERENTE, ADMINISTRADOR):
+    for role in (ANALISTA, GERENTE, ADMINISTRADOR, ENCARREGADO):
         # No password: hashing one per test would dominate the run time.
         user = django_user_model.objects.create_user(
             email=f"matriz-{role.lower()}@teste.com.br", nome=role, is_staff=role == ADMINISTRADOR

@@ -325,6 +325,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
     ),
 )
 @_client_validation_errors(methods=["put", "patch"])
+@extend_validation_errors(["retencao_legal"], field_name="non_field_errors", methods=["delete"])
 class ClienteDetailView(generics.GenericAPIView):
     serializer_class = ClienteSerializer
     permission_classes = [ClientePermission]
@@ -353,6 +354,8 @@ class ClienteDetailView(generics.GenericAPIView):
             raise _conflict(exc) from exc
         except Cliente.DoesNotExist as exc:
             raise Http404 from exc
+        except DjangoValidationError as exc:  # e.g. a legal hold (lgpd) refuses the deletion
+            raise validation_error(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request, *, partial: bool) -> Response:

@@ -84,6 +84,31 @@ def _invalidate_committed(*, ids, cpfs, using) -> None:
     uncommitted.forget(ids=ids, cpfs=cpfs, using=using)
 
 
+def forget_on_commit(*, cpfs: Iterable[str], using=None) -> None:
+    """After the commit's invalidation, remove what it only made unreachable.
+
+    For data that must not stay anywhere (LGPD anonymisation): invalidation
+    leaves tokens naming the CPFs (``inv:cpf:<cpf>``, TOKEN_TTL) and old
+    search pages (unreachable after the generation bump, until SEARCH_TTL).
+    This deletes both. A reader racing the commit could still store a pointer
+    under an old CPF; it would point to a client whose CPF differs, which
+    ``profiles.get_by_cpf`` treats as not found, and it expires.
+    """
+    cpfs = [c for c in cpfs if c]
+    transaction.on_commit(partial(_forget, cpfs), using=using, robust=True)
+
+
+def _forget(cpfs: list[str]) -> None:
+    try:
+        with store.redis("invalidation") as conn:
+            keys = [k for cpf in cpfs for k in (cpf_token_key(cpf), cpf_key(cpf))]
+            keys += conn.scan_iter(match=store.key(store.SEARCH, "*"), count=1000)
+            for start in range(0, len(keys), 1000):
+                conn.unlink(*keys[start : start + 1000])
+    except store.CacheUnavailable:
+        pass  # tokens and pages expire (TOKEN_TTL, SEARCH_TTL); the miss is recorded already
+
+
 def invalidate_profiles_on_commit(*, using=None) -> None:
     """Schedule a bump of the profiles generation (data every profile shows changed)."""
     transaction.on_commit(partial(_bump, store.PROFILES), using=using, robust=True)

@@ -15,7 +15,9 @@ def _analysts_job(ctx):
 
 
 def _owner_only(owner, other, admin, *, anonymous=LOGIN, **options):
-    return custom(anonymous, owner, other, admin, kwargs=_analysts_job, **options)
+    return custom(
+        anonymous, owner, other, admin, encarregado=other, kwargs=_analysts_job, **options
+    )
 
 
 url_rules = {

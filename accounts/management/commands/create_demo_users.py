@@ -5,17 +5,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE, sync_roles
+from accounts.roles import ADMINISTRADOR, ANALISTA, ENCARREGADO, GERENTE, sync_roles
 
 DEMO_USERS = [
     ("admin@example.com", "Administradora Demo", ADMINISTRADOR),
     ("gerente@example.com", "Gerente Demo", GERENTE),
     ("analista@example.com", "Maria Analista", ANALISTA),
+    ("encarregado@example.com", "Encarregado LGPD Demo", ENCARREGADO),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo users admin@, gerente@ and analista@example.com."
+    help = "Create the demo users admin@, gerente@, analista@ and encarregado@example.com."
 
     def handle(self, *args, **options):
         sync_roles()
