@@ -81,7 +81,7 @@ class _Health:
             self.checked_at[alias] = now  # one measurement per interval, even if it fails
             self.lag[alias] = _measure_lag(alias)
         lag = self.lag.get(alias)
-        return lag is not None and lag <= settings.REPLICA_MAX_LAG_SECONDS
+        return lag is not None and lag <= max_lag()
 
     def note_all_out(self) -> None:
         now = time.monotonic()
@@ -118,6 +118,10 @@ def _measure_lag(alias: str) -> float | None:
         logger.warning("database %s is not a replica (not in recovery): not used", alias)
         return None
     return float(lag)
+
+
+def max_lag() -> float:
+    return settings.REPLICA_MAX_LAG_SECONDS
 
 
 def status() -> dict[str, float | None]:

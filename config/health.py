@@ -31,10 +31,13 @@ from health_check.checks import Cache, Database
 from health_check.contrib.celery import Ping
 from health_check.contrib.redis import Redis
 from redis.asyncio import Redis as RedisClient
+from redis.asyncio.sentinel import Sentinel as AsyncSentinel
 
+from common import replicas
 from config.celery import app as celery_app
 from config.version import VERSION
 from monitoring.access import may_read_monitoring
+from monitoring.task_metrics import SENTINEL_TIMEOUTS, sentinel_master_params
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +54,13 @@ class WorkerPing(Ping):
 
 
 def _broker_client():
-    return RedisClient.from_url(
-        settings.CELERY_BROKER_URL, socket_connect_timeout=0.5, socket_timeout=0.5
-    )
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("sentinel://"):
+        sentinel = AsyncSentinel(
+            settings.REDIS_SENTINELS, sentinel_kwargs=SENTINEL_TIMEOUTS, **SENTINEL_TIMEOUTS
+        )
+        return sentinel.master_for(**sentinel_master_params(url))
+    return RedisClient.from_url(url, **SENTINEL_TIMEOUTS)
 
 
 def _probes() -> dict:
@@ -62,6 +69,13 @@ def _probes() -> dict:
         "cache": Cache(timeout=PROBE_TIMEOUT),
         "broker": Redis(client_factory=_broker_client),
     }
+
+
+def _replicas_check() -> dict:
+    """Each read replica's lag; not ok when none is usable (the primary serves alone)."""
+    lags = replicas.status()
+    usable = [lag for lag in lags.values() if lag is not None and lag <= replicas.max_lag()]
+    return {"ok": bool(usable), "lag_seconds": lags}
 
 
 async def _run_checks() -> dict:
@@ -110,6 +124,8 @@ def _deep_result() -> tuple[dict, int]:
         with ThreadPoolExecutor(max_workers=1) as pool:
             results = pool.submit(asyncio.run, _run_checks()).result()
         checks = {name: _summary(result) for name, result in results.items()}
+        if replicas.configured():
+            checks["replicas"] = _replicas_check()
         if not checks["database"]["ok"]:
             status, code = "down", 503
         elif all(check["ok"] for check in checks.values()):

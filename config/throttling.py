@@ -81,11 +81,13 @@ class AnonIPRateThrottle(_ClientRateThrottle):
 
 
 class ClientPagesThrottle(UserRateThrottle):
-    """Limit the pages of client lists each user reads (scope ``clients_pages``).
+    """Limit the pages of client lists each user walks (scope ``clients_pages``).
 
     Counts only GETs of views with ``limits_client_pages = True`` (the list
-    and search API): walking page after page copies the registry, a person or
-    an integration that needs some clients does not come near the limit.
+    and search API) that walk on: a page after the first, or a cursor's next
+    page. Walking page after page copies the registry; the first page of a
+    search (a CPF lookup, a name a caller spells) is never limited, so a
+    call-centre integration doing thousands of lookups an hour is unaffected.
     """
 
     scope = "clients_pages"
@@ -98,4 +100,11 @@ class ClientPagesThrottle(UserRateThrottle):
     def get_cache_key(self, request, view):
         if request.method != "GET" or not getattr(view, "limits_client_pages", False):
             return None
+        if not _walks_on(request.query_params):
+            return None
         return super().get_cache_key(request, view)
+
+
+def _walks_on(params) -> bool:
+    """Return True for a request of a page after the first (by number or by cursor)."""
+    return bool(params.get("cursor")) or params.get("page", "1").strip() not in ("", "1")

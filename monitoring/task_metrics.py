@@ -36,22 +36,27 @@ def _broker(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
 
 
+SENTINEL_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+
+
+def sentinel_master_params(url: str) -> dict:
+    """Return ``master_for`` arguments for a ``sentinel://`` broker URL (Celery's form)."""
+    first = urlsplit(url.split(";")[0])
+    return {
+        "service_name": settings.CELERY_BROKER_TRANSPORT_OPTIONS["master_name"],
+        "db": int(first.path.lstrip("/") or 0),
+        "password": first.password,
+        "username": first.username or None,
+    }
+
+
 @functools.cache
 def _sentinel_broker(url: str) -> redis.Redis:
     """Return a client of the broker's current master, found through the sentinels."""
-    first = urlsplit(url.split(";")[0])
     sentinel = Sentinel(
-        settings.REDIS_SENTINELS,
-        socket_timeout=0.5,
-        socket_connect_timeout=0.5,
-        sentinel_kwargs={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        settings.REDIS_SENTINELS, sentinel_kwargs=SENTINEL_TIMEOUTS, **SENTINEL_TIMEOUTS
     )
-    return sentinel.master_for(
-        settings.CELERY_BROKER_TRANSPORT_OPTIONS["master_name"],
-        db=int(first.path.lstrip("/") or 0),
-        password=first.password,
-        username=first.username or None,
-    )
+    return sentinel.master_for(**sentinel_master_params(url))
 
 
 def broker_redis() -> redis.Redis | None:

@@ -184,11 +184,15 @@ def stopped_replica_changes_nothing() -> dict:
     with client_queries() as queries:
         page = reader.get(f"/clientes/{cliente.pk}/")
         search = reader.get("/api/v1/clients/", {"nome": "Helena Replica"})
+    health = Client().get(
+        "/health/deep/", headers={"Authorization": f"Bearer {os.environ['METRICS_TOKEN']}"}
+    )
     return {
         "profile_status": page.status_code,
         "search_status": search.status_code,
         "found": [row["id_cliente"] for row in search.json()["results"]],
         "queries": dict(queries),
+        "health": health.json(),
     }
 
 

@@ -56,6 +56,7 @@ def _env(cluster: SentinelCluster, tmp_path: Path) -> dict:
         "ALLOWED_HOSTS": "testserver",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DB_CONN_MAX_AGE": "0",
+        "METRICS_TOKEN": "t" * 40,
     }
 
 
@@ -106,3 +107,4 @@ def test_searches_and_exports_survive_a_master_failover(tmp_path, sentinels, ana
     assert seen["counters"].get("epoch_bump", 0) >= 1, seen["counters"]
     assert seen["export_status"] == 202 and seen["export_job"] == "done"
     assert seen["broker_answers"]
+    assert seen["health"]["checks"]["broker"]["ok"]  # reached through the sentinels

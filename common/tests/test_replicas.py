@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,11 @@ DATABASE = "gc_replicas"
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("replicas")
+def cluster():
+    # A folder of our own: pytest prunes its numbered temporary folders when
+    # another run starts, which would pull the data directories from under
+    # running servers.
+    workdir = Path(tempfile.mkdtemp(prefix="gc-replicas-"))
     primary = EmbeddedPostgres(workdir / "primary", free_port())
     primary.start()
     replica = EmbeddedReplica(workdir / "replica", free_port(), primary)
@@ -42,12 +47,14 @@ def cluster(tmp_path_factory):
             "ALLOWED_HOSTS": "testserver",
             "REPLICA_MAX_LAG_SECONDS": "30",
             "REPLICA_CHECK_SECONDS": "0",
+            "METRICS_TOKEN": "t" * 40,
         }
         _run(["manage.py", "migrate", "--no-input"], env)
         yield primary, replica, env
     finally:
         replica.stop()
         primary.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _run(args: list[str], env: dict) -> str:
@@ -115,3 +122,9 @@ def test_a_stopped_replica_changes_nothing_for_users(cluster):
     assert seen["profile_status"] == 200 and seen["search_status"] == 200
     assert seen["found"]  # the client, found by the primary
     assert "replica_0" not in seen["queries"]
+    # Monitoring sees it: the deep health check is degraded, and says why.
+    assert seen["health"]["status"] == "degraded"
+    assert seen["health"]["checks"]["replicas"] == {
+        "ok": False,
+        "lag_seconds": {"replica_0": None},
+    }

@@ -63,14 +63,18 @@ def test_walking_pages_past_the_per_user_limit_is_429(client, analista, gerente,
     with override_settings(REST_FRAMEWORK=framework):
         client.force_login(analista)
         params = {"nome": "lia listada", "page_size": 1}
-        statuses = [client.get(LIST, {**params, "page": n}).status_code for n in (1, 2, 3)]
-        assert statuses == [200, 200, 200]
-        refused = client.get(LIST, {**params, "page": 4})
+        statuses = [client.get(LIST, {**params, "page": n}).status_code for n in (1, 2, 3, 4)]
+        assert statuses == [200, 200, 200, 200]  # first pages are not counted
+        refused = client.get(LIST, {**params, "page": 5})
         assert refused.status_code == 429
         assert "Limite de páginas" in refused.json()["errors"][0]["detail"]
         assert int(refused["Retry-After"]) > 0
-        # The search API counts against the same limit.
-        assert client.get("/api/v1/clients/search", {"nome": "lia"}).status_code == 429
-        # Per user: someone else still reads.
-        client.force_login(gerente)
+        # The search API's next pages count against the same limit ...
+        search = "/api/v1/clients/search"
+        assert client.get(search, {"nome": "lia", "page": 2}).status_code == 429
+        # ... but a new search's first page (a lookup) is never refused.
+        assert client.get(search, {"nome": "lia"}).status_code == 200
         assert client.get(LIST, params).status_code == 200
+        # Per user: someone else still walks.
+        client.force_login(gerente)
+        assert client.get(LIST, {**params, "page": 2}).status_code == 200
