@@ -143,6 +143,8 @@ CACHES = {
         "TIMEOUT": env.int("CACHE_DEFAULT_TTL", default=300),
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            # Never pickle: whoever can write a key to Redis must not run code here.
+            "SERIALIZER": "clientes.cache.codec.MsgpackSerializer",
             # Short timeouts: a slow or dead Redis must degrade to PostgreSQL,
             # never hang a request.
             "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.2),
