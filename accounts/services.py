@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import signals
+from accounts.emails import normalized_email
 from accounts.models import SystemSettings, User
 from accounts.roles import ADMINISTRADOR, ROLE_LABELS, user_role
 from accounts.system_settings import forget_cached_settings
@@ -141,7 +142,7 @@ def user_change_password(*, user: User, password: str) -> User:
 @transaction.atomic
 def user_unlock(*, email: str, by: User | None = None) -> int:
     """Clear the failed-login lockout of an account from every IP; return records removed."""
-    username = email.strip().lower()
+    username = normalized_email(email)
     count = AxesProxyHandler.reset_attempts(username=username)
     signals.user_unlocked.send(User, email=username, by=by, attempts=count)
     return count

@@ -22,7 +22,7 @@ from accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from accounts.lockout import locked_emails, with_lockout
+from accounts.lockout import locked_emails, password_check_failed, with_lockout
 from accounts.models import User
 from accounts.roles import ROLE_LABELS, user_role
 from accounts.selectors import user_list
@@ -60,6 +60,11 @@ class PasswordChangeView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_invalid(self, form):
+        if form.wrong_current_password and password_check_failed(self.request):
+            return redirect("accounts:login")  # the session has ended
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = services.user_change_password(
