@@ -79,7 +79,8 @@ def main() -> int:
         with data_services():
             _manage("migrate", "--noinput", "-v", "0")
             _manage("collectstatic", "--noinput", "-v", "0")
-            _manage("create_demo_users")
+            # DEBUG is off here (production settings): say the known password is fine.
+            _manage("create_demo_users", "--known-password-ok")
             _manage(
                 "seed_clients", "--count", os.environ.get("SEED_CLIENTS", "50000"), "--if-empty"
             )
