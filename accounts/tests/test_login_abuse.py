@@ -8,25 +8,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.test_lockout import LOGIN_URL, WRONG, _api_login, _web_login
 from audit.choices import Action
 from audit.models import AuditEvent
 from conftest import TEST_PASSWORD
 
-LOGIN_URL = reverse("accounts:login")
-TOKEN_URL = reverse("auth-api:token")
 PASSWORD_URL = reverse("accounts:password_change")
-WRONG = "senha-errada-123"
 LONG_S, DOTLESS_I, KELVIN = "\u017f", "\u0131", "\u212a"
-
-
-def _web_login(client, email, password, **extra):
-    return client.post(LOGIN_URL, {"username": email, "password": password}, **extra)
-
-
-def _api_login(client, email, password, **extra):
-    return client.post(
-        TOKEN_URL, {"email": email, "password": password}, content_type="application/json", **extra
-    )
 
 
 def _spray(client, count, login=_web_login, **extra):
