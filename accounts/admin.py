@@ -2,7 +2,9 @@
 
 Deactivating, resetting a password and unlocking go through accounts.services,
 so sessions end, tokens are revoked and signals are sent exactly as on the
-user management pages.
+user management pages. As there, only a superuser may grant superuser status
+or change a superuser's account (``accounts.roles.may_manage``): for anyone
+else ``is_superuser`` is read-only and a superuser's page is view-only.
 """
 
 from contextvars import ContextVar
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.lockout import with_lockout
 from accounts.models import User
+from accounts.roles import may_manage
 
 _acting_admin: ContextVar = ContextVar("acting_admin", default=None)
 
@@ -46,6 +49,27 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "nome", "password1", "password2")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            readonly = (*readonly, "is_superuser", "user_permissions")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # Also guards the "change password" page, which asks this for the user.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_manage(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_manage(request.user, obj))
+
+    def _manageable(self, request, queryset):
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, self._manageable(request, queryset))
+
     def user_change_password(self, request, id, form_url=""):
         # The admin instance is shared by all requests: pass who acts via a context var.
         token = _acting_admin.set(request.user)
@@ -62,7 +86,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Desbloquear (tentativas de login)"), permissions=["change"])
     def unlock(self, request, queryset):
-        for user in queryset:
+        for user in self._manageable(request, queryset):
             services.user_unlock(email=user.email, by=request.user)
         self.message_user(request, _("Bloqueios removidos."), messages.SUCCESS)
 
@@ -70,13 +94,15 @@ class UserAdmin(DjangoUserAdmin):
         description=_("Desativar (encerra sessões e revoga tokens)"), permissions=["change"]
     )
     def deactivate(self, request, queryset):
-        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+        for user in (
+            self._manageable(request, queryset).filter(is_active=True).exclude(pk=request.user.pk)
+        ):
             services.user_deactivate(user=user, by=request.user)
         self.message_user(request, _("Usuários desativados."), messages.SUCCESS)
 
     @admin.action(description=_("Reativar"), permissions=["change"])
     def reactivate(self, request, queryset):
-        for user in queryset.filter(is_active=False):
+        for user in self._manageable(request, queryset).filter(is_active=False):
             services.user_reactivate(user=user, by=request.user)
         self.message_user(request, _("Usuários reativados."), messages.SUCCESS)
 

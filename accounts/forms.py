@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import normalized_email
 from accounts.models import SystemSettings, User
 from accounts.roles import ROLE_LABELS
 
@@ -63,6 +64,22 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean(self):
+        cleaned_data = super().clean()
+        current, new = cleaned_data.get("old_password"), cleaned_data.get("new_password1")
+        # old_password is in cleaned_data only when it was right.
+        if current and new and current == new:
+            if self.user.must_change_password:
+                message = _("A nova senha não pode ser a senha temporária: escolha outra.")
+            else:
+                message = _("A nova senha deve ser diferente da senha atual.")
+            self.add_error("new_password1", ValidationError(message, code="password_unchanged"))
+        return cleaned_data
+
+    @property
+    def wrong_current_password(self) -> bool:
+        return self.has_error("old_password", "password_incorrect")
+
 
 class _NewPasswordMixin(forms.Form):
     """Two password fields that must match and pass the password validators."""
@@ -107,8 +124,8 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        others = User.objects.filter(email__iexact=email)
+        email = normalized_email(self.cleaned_data["email"])
+        others = User.objects.filter(email=email)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():

@@ -8,16 +8,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import normalized_email
+
 
 class UserManager(BaseUserManager):
-    """Create users keyed by a normalised (lower-case) email address."""
+    """Create users keyed by a normalised email address (``accounts.emails``)."""
 
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("The email address is required.")
-        email = self.normalize_email(email).lower()
+        email = normalized_email(email)
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -36,8 +38,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        # Emails are matched case-insensitively: "Maria@X.com" is "maria@x.com".
-        return self.get(email__iexact=username)
+        # "Maria@X.com" is "maria@x.com": both sides normalised, compared exactly
+        # (never __iexact: PostgreSQL's UPPER folds look-alikes, see accounts.emails).
+        return self.get(email=normalized_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -80,7 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalized_email(self.email)
 
     def get_full_name(self):
         return self.nome or self.email

@@ -77,3 +77,12 @@ def user_role(user):
         if role in names:
             return role
     return ADMINISTRADOR if user.is_superuser else None
+
+
+def may_manage(actor, target) -> bool:
+    """Return whether ``actor`` may change ``target``'s account (role, password, access).
+
+    A superuser's account only by a superuser: otherwise an Administrador
+    could reset a superuser's password and become one.
+    """
+    return actor.is_superuser or not target.is_superuser

@@ -7,14 +7,16 @@ Every service is keyword-only, atomic, and sends its signal from
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import signals
+from accounts.emails import normalized_email
 from accounts.models import SystemSettings, User
-from accounts.roles import ADMINISTRADOR, ROLE_LABELS, user_role
+from accounts.roles import ADMINISTRADOR, ROLE_LABELS, may_manage, user_role
 from accounts.system_settings import forget_cached_settings
 
 
@@ -24,6 +26,14 @@ def _set_role(user: User, role: str) -> None:
     user.groups.set([Group.objects.get(name=role)])
     # Administradores also manage users and settings in the Django admin.
     user.is_staff = role == ADMINISTRADOR
+    # The role shown is the power held: a demoted superuser is one no more.
+    if role != ADMINISTRADOR:
+        user.is_superuser = False
+
+
+def _ensure_may_manage(by: User | None, user: User) -> None:
+    if by is not None and not may_manage(by, user):
+        raise PermissionDenied("only superusers may change a superuser's account")
 
 
 @transaction.atomic
@@ -41,14 +51,20 @@ def user_create(*, email: str, nome: str, role: str, password: str, by: User | N
 
 @transaction.atomic
 def user_update(*, user: User, nome: str, email: str, role: str, by: User | None = None) -> User:
-    """Change a user's name, email and role."""
-    old = {"nome": user.nome, "email": user.email, "role": user_role(user)}
+    """Change a user's name, email and role (a superuser's only by a superuser)."""
+    _ensure_may_manage(by, user)
+    old = {
+        "nome": user.nome,
+        "email": user.email,
+        "role": user_role(user),
+        "is_superuser": user.is_superuser,
+    }
     user.nome = nome
     user.email = email
     user.full_clean()
     _set_role(user, role)
     user.save()
-    new = {"nome": user.nome, "email": user.email, "role": role}
+    new = {"nome": user.nome, "email": user.email, "role": role, "is_superuser": user.is_superuser}
     changes = {k: (old[k], new[k]) for k in old if old[k] != new[k]}
     if changes:
         signals.user_changed.send(User, user=user, by=by, changes=changes)
@@ -94,6 +110,7 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
     """Deactivate a user: no login, web sessions ended and API tokens revoked now."""
     if by is not None and by.pk == user.pk:
         raise ValueError("users cannot deactivate themselves")
+    _ensure_may_manage(by, user)
     user.is_active = False
     user.save(update_fields=["is_active"])
     _end_sessions(user)
@@ -105,6 +122,7 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
 @transaction.atomic
 def user_reactivate(*, user: User, by: User | None = None) -> User:
     """Let a deactivated user log in again."""
+    _ensure_may_manage(by, user)
     user.is_active = True
     user.save(update_fields=["is_active"])
     signals.user_reactivated.send(User, user=user, by=by)
@@ -114,6 +132,7 @@ def user_reactivate(*, user: User, by: User | None = None) -> User:
 @transaction.atomic
 def user_reset_password(*, user: User, password: str, by: User | None = None) -> User:
     """Set a temporary password (changed at next login) and end sessions and tokens."""
+    _ensure_may_manage(by, user)
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
@@ -141,7 +160,7 @@ def user_change_password(*, user: User, password: str) -> User:
 @transaction.atomic
 def user_unlock(*, email: str, by: User | None = None) -> int:
     """Clear the failed-login lockout of an account from every IP; return records removed."""
-    username = email.strip().lower()
+    username = normalized_email(email)
     count = AxesProxyHandler.reset_attempts(username=username)
     signals.user_unlocked.send(User, email=username, by=by, attempts=count)
     return count

@@ -1,6 +1,6 @@
 """Periodic clean-up of what logins leave behind."""
 
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from celery import shared_task
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 @shared_task
 def accounts_housekeeping() -> dict[str, int]:
-    """Delete expired sessions, expired refresh tokens and failed logins past their cool-off.
+    """Delete expired sessions, expired refresh tokens and failed logins no limit counts any more.
 
     None of these can authenticate anyone any more; keeping them only grows
     tables that every login reads.
@@ -23,4 +23,9 @@ def accounts_housekeeping() -> dict[str, int]:
     attempts, _ = AccessAttempt.objects.filter(
         attempt_time__lt=now - settings.AXES_COOLOFF_TIME
     ).delete()
-    return {"sessions": sessions, "tokens": tokens, "attempts": attempts}
+    # The per-IP limit reads the failure log of its window only (the audit
+    # trail keeps every failed login for good).
+    failures, _ = AccessFailureLog.objects.filter(
+        attempt_time__lt=now - max(settings.LOGIN_IP_WINDOW, settings.AXES_COOLOFF_TIME)
+    ).delete()
+    return {"sessions": sessions, "tokens": tokens, "attempts": attempts, "failures": failures}

@@ -22,9 +22,9 @@ from accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from accounts.lockout import locked_emails, with_lockout
+from accounts.lockout import locked_emails, password_check_failed, with_lockout
 from accounts.models import User
-from accounts.roles import ROLE_LABELS, user_role
+from accounts.roles import ROLE_LABELS, may_manage, user_role
 from accounts.selectors import user_list
 from accounts.system_settings import current_settings, settings_row
 
@@ -60,6 +60,11 @@ class PasswordChangeView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_invalid(self, form):
+        if form.wrong_current_password and password_check_failed(self.request):
+            return redirect("accounts:login")  # the session has ended
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = services.user_change_password(
@@ -100,6 +105,13 @@ class SettingsView(LoginRequiredMixin, View):
 class _UserAdminMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = "accounts.change_user"
 
+    def get_target(self, pk) -> User:
+        """Return the user ``pk`` to act on; 403 for a superuser unless one acts."""
+        user = get_object_or_404(User, pk=pk)
+        if not may_manage(self.request.user, user):
+            raise PermissionDenied
+        return user
+
 
 class UserListView(_UserAdminMixin, View):
     """Users with filters; HTMX requests get only the table."""
@@ -111,7 +123,14 @@ class UserListView(_UserAdminMixin, View):
             q=params.get("q", ""), role=params.get("papel", ""), situacao=params.get("situacao", "")
         )
         page = Paginator(with_lockout(users), 25).get_page(request.GET.get("pagina"))
-        rows = [{"user": u, "role": ROLE_LABELS.get(user_role(u), "")} for u in page]
+        rows = [
+            {
+                "user": u,
+                "role": ROLE_LABELS.get(user_role(u), ""),
+                "manageable": may_manage(request.user, u),
+            }
+            for u in page
+        ]
         context = {"filters": filters, "page": page, "rows": rows}
         template = "accounts/_user_table.html" if request.htmx else "accounts/user_list.html"
         return render(request, template, context)
@@ -152,7 +171,7 @@ class UserEditView(_UserAdminMixin, View):
         return {"form": form, "target": user, "locked": locked}
 
     def get(self, request, pk):
-        user = get_object_or_404(User, pk=pk)
+        user = self.get_target(pk)
         initial = {"nome": user.nome, "email": user.email, "role": user_role(user)}
         return render(
             request,
@@ -161,7 +180,7 @@ class UserEditView(_UserAdminMixin, View):
         )
 
     def post(self, request, pk):
-        user = get_object_or_404(User, pk=pk)
+        user = self.get_target(pk)
         form = UserForm(request.POST, instance=user)
         if form.is_valid():
             if user.pk == request.user.pk and form.cleaned_data["role"] != user_role(user):
@@ -183,7 +202,7 @@ class _UserActionView(_UserAdminMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        user = get_object_or_404(User, pk=pk)
+        user = self.get_target(pk)
         self.act(request, user)
         return redirect("accounts:user_list")
 
@@ -217,13 +236,13 @@ class UserPasswordResetView(_UserAdminMixin, View):
     template_name = "accounts/user_password_reset.html"
 
     def get(self, request, pk):
-        user = get_object_or_404(User, pk=pk)
+        user = self.get_target(pk)
         return render(
             request, self.template_name, {"form": PasswordResetForm(user=user), "target": user}
         )
 
     def post(self, request, pk):
-        user = get_object_or_404(User, pk=pk)
+        user = self.get_target(pk)
         form = PasswordResetForm(request.POST, user=user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "target": user}, status=400)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 
+from accounts import ip_limit
+from accounts.emails import MAX_LENGTH, normalized_email
 from audit import context as audit_context
 from audit.choices import Action, Channel
 from audit.services import audit_record
 
-_EMAIL_MAX = 254
-
 
 def _tried_email(value) -> str:
-    return str(value or "").strip().lower()[:_EMAIL_MAX]
+    return normalized_email(str(value or ""))[:MAX_LENGTH]
 
 
 def _user_target(email: str):
@@ -26,7 +26,7 @@ def _user_target(email: str):
     from django.contrib.auth import get_user_model
 
     user_id = (
-        get_user_model().objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+        get_user_model().objects.filter(email=email).values_list("pk", flat=True).first()
         if email
         else None
     )
@@ -55,11 +55,12 @@ def on_user_login_failed(sender, credentials, request=None, **kwargs):
 
 def on_user_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     email = _tried_email(username)
+    details = {"email": email, "ip": ip_address, "scope": "account_ip"}
+    ip_until = ip_limit.blocked_until(request)
+    if ip_until is not None:  # every account from this IP, not just this pair
+        details.update(scope="ip", until=ip_until.isoformat())
     audit_record(
-        action=Action.LOCKOUT,
-        request=request,
-        target=_user_target(email),
-        details={"email": email, "ip": ip_address},
+        action=Action.LOCKOUT, request=request, target=_user_target(email), details=details
     )
 
 

@@ -117,7 +117,7 @@ def with_age(rows, today: date | None = None) -> list[dict]:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of a client search, as plain picklable data (no querysets).
+    """One page of a client search, as plain data (no querysets), cacheable as such.
 
     ``rows`` carry the full CPF: mask it for display unless the user may see it.
     ``count`` is exact when ``count_exact``; otherwise more than
@@ -136,6 +136,14 @@ class SearchPage:
     has_next: bool = False
     suggestions: list[str] = field(default_factory=list)
     full_cpf: bool = False
+
+    def as_data(self) -> dict:
+        """Return the fields as a dict of plain values (what the cache stores)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "SearchPage":
+        return cls(**data)
 
     @property
     def has_previous(self) -> bool:
@@ -285,6 +293,8 @@ def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT
             size,
         ),
         lambda: _search_page(filterset, key, criteria, ordering, page, size, today),
+        encode=SearchPage.as_data,
+        decode=SearchPage.from_data,
     )
 
 

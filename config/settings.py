@@ -144,6 +144,8 @@ CACHES = {
         "TIMEOUT": env.int("CACHE_DEFAULT_TTL", default=300),
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            # Never pickle: whoever can write a key to Redis must not run code here.
+            "SERIALIZER": "clientes.cache.codec.MsgpackSerializer",
             # Short timeouts: a slow or dead Redis must degrade to PostgreSQL,
             # never hang a request.
             "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.2),
@@ -254,7 +256,9 @@ CELERY_BEAT_SCHEDULE = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out (account, IP) pair before any password check.
+    # First: refuses an IP over the failed-login limit (any account), then a
+    # locked-out (account, IP) pair, before any password check.
+    "accounts.ip_limit.IpFailureLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend with the permission set cached in Redis between requests.
     "accounts.permission_cache.CachedPermissionsBackend",
@@ -432,6 +436,16 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.normalized_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Every failure is logged (axes.AccessFailureLog) for the per-IP limit across
+# accounts (accounts/ip_limit.py): after LOGIN_IP_FAILURE_LIMIT failures from
+# one IP within LOGIN_IP_WINDOW_MINUTES, every further login from it is
+# refused until the oldest leaves the window (0: no limit).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+LOGIN_IP_WINDOW = timedelta(minutes=env.int("LOGIN_IP_WINDOW_MINUTES", default=15))
+# Wrong "current password" answers on the password change page, counted like
+# failed logins, before the session is ended.
+PASSWORD_CHECK_FAILURE_LIMIT = env.int("PASSWORD_CHECK_FAILURE_LIMIT", default=3)
 # IPs or CIDRs of our reverse proxies: X-Forwarded-For, X-Forwarded-Proto and
 # X-Request-ID are believed only when the connection comes from one of them
 # (see accounts/client_ip.py, config/trusted_proxy.py, audit/middleware.py).

@@ -14,6 +14,7 @@ import subprocess
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -171,11 +172,16 @@ class EmbeddedReplica(EmbeddedPostgres):
 
 
 class EmbeddedRedis:
-    """A Redis server on 127.0.0.1:``port`` keeping nothing on disk (it is a cache)."""
+    """A Redis server on 127.0.0.1:``port`` keeping nothing on disk (it is a cache).
 
-    def __init__(self, workdir: Path, port: int):
+    With a ``password`` it refuses every client that has not sent it (AUTH):
+    loopback is shared by every local user and process.
+    """
+
+    def __init__(self, workdir: Path, port: int, password: str | None = None):
         self.workdir = Path(workdir).resolve()
         self.port = port
+        self.password = password
         self.process: subprocess.Popen | None = None
 
     @staticmethod
@@ -194,11 +200,16 @@ class EmbeddedRedis:
         return found
 
     def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
+        credentials = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/{db}"
 
     def is_ready(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                if self.password:
+                    sock.sendall(_command("AUTH", self.password))
+                    if not sock.recv(16).startswith(b"+OK"):
+                        return False
                 sock.sendall(b"PING\r\n")
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
@@ -210,16 +221,22 @@ class EmbeddedRedis:
                 f"port {self.port} is in use: stop what uses it or set EMBEDDED_REDIS_PORT"
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
+        # The password goes in on stdin (a config file "-"), not on the command
+        # line, where every local user could read it in the process list.
+        config = f"requirepass {self.password}\n" if self.password else ""
         self.process = subprocess.Popen(
             [
-                self.binary(), "--bind", "127.0.0.1", "--port", str(self.port),
+                self.binary(), "-", "--bind", "127.0.0.1", "--port", str(self.port),
                 "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
                 "--logfile", str(self.workdir / "redis.log"),
             ],
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches it only through stop()
         )  # fmt: skip
+        self.process.stdin.write(config.encode())
+        self.process.stdin.close()
         _wait_for(self.is_ready, "Redis")
 
     def stop(self) -> None:
@@ -230,3 +247,12 @@ class EmbeddedRedis:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.process = None
+
+
+def _command(*args: str) -> bytes:
+    """Encode a Redis command in RESP (arguments may hold any character)."""
+    parts = [f"*{len(args)}\r\n".encode()]
+    for arg in args:
+        data = arg.encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)

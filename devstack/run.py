@@ -5,32 +5,21 @@ then runs gunicorn, a Celery worker and Celery beat until Ctrl-C.
 """
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
 
 from devstack.embedded import StackError, port_is_free
-from devstack.services import DATA_DIR, ROOT, data_services
+from devstack.services import DATA_DIR, ROOT, data_services, local_secret
 
 PYTHON = sys.executable
 
 
-def _local_secret_key(name: str = "secret_key") -> str:
-    """Return this checkout's own random key ``name``, created on first run."""
-    path = DATA_DIR / name
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
 def _prepare_environment(port: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("SECRET_KEY", _local_secret_key())
-    os.environ.setdefault("JWT_SIGNING_KEY", _local_secret_key("jwt_signing_key"))
+    os.environ.setdefault("SECRET_KEY", local_secret("secret_key"))
+    os.environ.setdefault("JWT_SIGNING_KEY", local_secret("jwt_signing_key"))
     # Loopback HTTP: production's HTTPS redirect and secure cookies stay off here.
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("DEBUG", "false")
@@ -90,7 +79,8 @@ def main() -> int:
         with data_services():
             _manage("migrate", "--noinput", "-v", "0")
             _manage("collectstatic", "--noinput", "-v", "0")
-            _manage("create_demo_users")
+            # DEBUG is off here (production settings): say the known password is fine.
+            _manage("create_demo_users", "--known-password-ok")
             _manage(
                 "seed_clients", "--count", os.environ.get("SEED_CLIENTS", "50000"), "--if-empty"
             )

@@ -24,6 +24,7 @@ from accounts.api.serializers import (
     TokenVerifySerializer,
 )
 from accounts.api.tokens import tokens_for
+from accounts.emails import normalized_email
 from accounts.lockout import lockout_response
 from accounts.roles import user_role
 
@@ -104,7 +105,7 @@ class TokenObtainView(_PublicAuthView):
             )
         # A successful login clears this pair's failures, as on the web.
         AxesProxyHandler.reset_attempts(
-            username=email.lower(), ip_address=http_request.axes_ip_address
+            username=normalized_email(email), ip_address=http_request.axes_ip_address
         )
         refresh = tokens_for(user)
         update_last_login(None, user)

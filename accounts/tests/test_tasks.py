@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -17,6 +17,13 @@ def _attempt(username, age):
         get_data="", post_data="",
     )  # fmt: skip
     AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=timezone.now() - age)
+
+
+def _failure(ip, age):
+    failure = AccessFailureLog.objects.create(
+        username="x@teste.com.br", ip_address=ip, user_agent="x", locked_out=False
+    )
+    AccessFailureLog.objects.filter(pk=failure.pk).update(attempt_time=timezone.now() - age)
 
 
 def _token(user, jti, expires_in):
@@ -36,10 +43,13 @@ def test_housekeeping_removes_only_what_can_no_longer_authenticate(analista):
     _token(analista, "valid", timedelta(hours=1))
     _attempt("old@teste.com.br", timedelta(hours=2))
     _attempt("recent@teste.com.br", timedelta(minutes=5))
+    _failure("10.0.0.1", timedelta(hours=2))
+    _failure("10.0.0.2", timedelta(minutes=5))
 
     result = accounts_housekeeping.delay().get()
 
-    assert result == {"sessions": 1, "tokens": 1, "attempts": 1}
+    assert result == {"sessions": 1, "tokens": 1, "attempts": 1, "failures": 1}
+    assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == ["10.0.0.2"]
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
     assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["valid"]
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent@teste.com.br"]

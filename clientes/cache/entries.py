@@ -56,7 +56,7 @@ def fetch(
             guards = {store.generation_key(n): gens[n] for n in generations}
             guards.update(zip(guard_keys, values[1 : 1 + len(guard_keys)], strict=True))
             invalidated_at = values[-1] if wal_keys else None
-            found = _valid(values[0], stamp)
+            found = _valid(entry_key, values[0], stamp)
             if found is not None and time.time() < found[1]:
                 metrics.lookup(kind, hit=True)
                 return decode(found[2])
@@ -113,12 +113,16 @@ def _fill_source(invalidated_at: bytes | None):
     return replicas.reading_from(alias if fresh else "primary")
 
 
-def _valid(raw: bytes | None, stamp: tuple):
+def _valid(entry_key: str, raw: bytes | None, stamp: tuple):
     if raw is None:
         return None
     try:
-        entry = store.unpack(raw)
-    except Exception:  # e.g. a class that changed shape since: recompute, never fail
+        entry = store.unpack(entry_key, raw)
+    except store.ForgedEntry:
+        # Not written by us: someone else can write to our Redis. Recompute.
+        logger.error("cache entry with an invalid signature ignored: %s", entry_key)
+        return None
+    except Exception:  # e.g. a layout that changed since: recompute, never fail
         logger.warning("unreadable cache entry ignored", exc_info=True)
         return None
     return entry if entry[0] == stamp else None
@@ -131,7 +135,7 @@ def _wait_for_other(conn, entry_key: str, generations: Sequence[str]):
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
         gens, values = store.read_with_generations(conn, generations, [entry_key])
-        found = _valid(values[0], tuple(gens[name] for name in generations))
+        found = _valid(entry_key, values[0], tuple(gens[name] for name in generations))
         if found is not None:
             return found[2]
     return None
@@ -147,7 +151,7 @@ def _release(entry_key: str, lock: bytes) -> None:
 
 def _store(kind, entry_key, guards, stamp, value, ttl, encode) -> None:
     ttl = store.jittered(ttl)
-    payload = store.pack(stamp, time.time() + ttl * SOFT_TTL_SHARE, encode(value))
+    payload = store.pack(entry_key, stamp, time.time() + ttl * SOFT_TTL_SHARE, encode(value))
     try:
         with store.redis(f"{kind} write") as conn:
             store.guarded_set(conn, guards, [(entry_key, payload, ttl)])
@@ -167,13 +171,15 @@ def cached(
     *,
     namespace: str = "search",
     ttl: float | None = None,
+    encode: Callable[[T], object] = lambda value: value,
+    decode: Callable[[object], T] = lambda value: value,
 ) -> T:
     """Return ``compute()``, cached under ``key_parts`` until the next client write.
 
     Every client write bumps the ``search`` generation (after commit), which is
     part of every entry's stamp, so no value computed before a write is served
     after it. ``key_parts`` must already be normalised (same search, same parts)
-    and ``compute``'s result picklable. Inside a transaction that wrote a
+    and ``encode(compute())`` plain data (``store.codec``). Inside a transaction that wrote a
     client, ``compute()`` answers directly (the cache has committed data only).
     """
     if uncommitted.written(any_client=True):
@@ -185,4 +191,6 @@ def cached(
         guard_keys=(),
         compute=compute,
         ttl=lambda _value: ttl if ttl is not None else store.conf("SEARCH_TTL"),
+        encode=encode,
+        decode=decode,
     )

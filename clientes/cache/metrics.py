@@ -55,6 +55,7 @@ EVENT_NAMES = (
     "epoch_bump",
     "consistency_alert",
     "replica_behind",
+    "forged_entry",
 )
 
 LOOKUPS = Counter(

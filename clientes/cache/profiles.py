@@ -56,7 +56,7 @@ def _user_row(user) -> tuple | None:
 
 
 def encode_profile(cliente: Cliente | None):
-    """Return the compact, picklable form of a client with its prefetched relations."""
+    """Return the compact, plain-data form (``codec``) of a client with its prefetched relations."""
     if cliente is None:
         return _NOT_FOUND
     return (

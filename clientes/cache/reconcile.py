@@ -114,7 +114,10 @@ def _valid_values(conn, keys, stamp):
     for entry_key, raw in zip(keys, conn.mget(keys), strict=True):
         if raw is None:
             continue  # expired or invalidated since the scan
-        entry_stamp, _soft_deadline, value = store.unpack(raw)
+        try:
+            entry_stamp, _soft_deadline, value = store.unpack(entry_key, raw)
+        except store.ForgedEntry:
+            continue  # never served (readers refuse it and recompute): nothing to compare
         if entry_stamp == stamp:
             yield entry_key, raw, value
 

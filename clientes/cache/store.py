@@ -30,8 +30,8 @@ How the cache stays consistent with PostgreSQL (the source of truth):
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
-import pickle
 import secrets
 import threading
 import time
@@ -39,15 +39,16 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
-from clientes.cache import metrics
+from clientes.cache import codec, metrics
 
 logger = logging.getLogger("clientes.cache")
 
 # Bump when the payload layout changes: a deploy never reads the old format.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 EPOCH, PROFILES, SEARCH = "epoch", "profiles", "search"
 
@@ -336,14 +337,38 @@ def jittered(ttl: float) -> float:
     return ttl * (0.9 + 0.2 * secrets.randbelow(1000) / 1000)
 
 
-def pack(stamp: tuple, soft_deadline: float, value) -> bytes:
+def pack(entry_key: str, stamp: tuple, soft_deadline: float, value) -> bytes:
     """Serialise an entry: the generations it was computed under, its refresh time, value.
 
-    Values are tuples of plain field values (never model instances or querysets),
-    pickled with the highest protocol: compact and fast; Redis is trusted storage.
+    Values are plain data (``codec``: never pickle, so a value written by
+    someone else cannot run code), signed with an HMAC over the key and the
+    payload: a forged or moved entry (e.g. an administrator's permission set
+    copied under an analyst's key) is refused on read.
     """
-    return pickle.dumps((stamp, soft_deadline, value), protocol=pickle.HIGHEST_PROTOCOL)
+    body = codec.encode((stamp, soft_deadline, value))
+    return _signature(entry_key, body) + body
 
 
-def unpack(raw: bytes):
-    return pickle.loads(raw)  # noqa: S301 - our own entries in our own Redis
+def unpack(entry_key: str, raw: bytes):
+    """Return (stamp, soft deadline, value) of an entry ``pack`` wrote under ``entry_key``.
+
+    Raises ``ForgedEntry`` when the signature does not match: nothing of it is decoded.
+    """
+    signature, body = raw[:_SIGNATURE_BYTES], raw[_SIGNATURE_BYTES:]
+    if not hmac.compare_digest(signature, _signature(entry_key, body)):
+        metrics.incr("forged_entry")
+        raise ForgedEntry(entry_key)
+    return codec.decode(body)
+
+
+_SIGNATURE_BYTES = 32
+
+
+class ForgedEntry(ValueError):
+    """A cache entry whose signature is not ours (written by someone without SECRET_KEY)."""
+
+
+def _signature(entry_key: str, body: bytes) -> bytes:
+    # salted_hmac derives a key of its own from SECRET_KEY (the salt names the use).
+    message = entry_key.encode() + b"\0" + body
+    return salted_hmac("gestao.clientes.cache.entry", message, algorithm="sha256").digest()

@@ -177,5 +177,5 @@ def test_search_keys_are_as_normalised_as_their_parts(db):
 def test_unreadable_entry_is_recomputed_not_an_error(db):
     assert cached(["broken"], lambda: "v1") == "v1"
     with store.redis("test") as conn:
-        conn.set(entries.entry_key_for("search", ["broken"]), b"not a pickle", ex=60)
+        conn.set(entries.entry_key_for("search", ["broken"]), b"not an entry", ex=60)
     assert cached(["broken"], lambda: "v2") == "v2"

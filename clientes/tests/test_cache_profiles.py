@@ -1,7 +1,5 @@
 """Cached profiles: zero-SQL hits, compact entries, after-commit invalidation."""
 
-import pickle
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -92,7 +90,7 @@ def test_entries_are_compact_tuples_with_a_ttl_under_a_versioned_prefix():
     assert all(k.startswith(f"gc:cl{store.FORMAT_VERSION}.") for k in keys)
     raw = conn.get(profile_key(cliente.pk))
     assert b"django.db.models" not in raw and b"clientes.models" not in raw
-    _stamp, _soft, value = pickle.loads(raw)  # noqa: S301
+    _stamp, _soft, value = store.unpack(profile_key(cliente.pk), raw)
     assert isinstance(value, tuple) and value[0][0] == cliente.pk
     assert len(raw) < 1200
 

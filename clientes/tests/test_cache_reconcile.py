@@ -36,8 +36,8 @@ def cached_clients(transactional_db):
 def _rewrite(entry_key, change):
     """Overwrite an entry in Redis keeping its stamp: drift nobody invalidated."""
     conn = get_redis_connection("default")
-    stamp, soft, value = store.unpack(conn.get(entry_key))
-    conn.set(entry_key, store.pack(stamp, soft, change(value)), ex=600)
+    stamp, soft, value = store.unpack(entry_key, conn.get(entry_key))
+    conn.set(entry_key, store.pack(entry_key, stamp, soft, change(value)), ex=600)
 
 
 def _renamed(value):

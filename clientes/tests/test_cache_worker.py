@@ -57,8 +57,9 @@ def test_worker_reconciles_drift_injected_into_redis(worker):
     cliente = make_cliente()
     cliente_get(user=None, id_cliente=cliente.pk)
     conn = get_redis_connection("default")
-    stamp, soft, _value = store.unpack(conn.get(profile_key(cliente.pk)))
-    conn.set(profile_key(cliente.pk), store.pack(stamp, soft, None), ex=600)  # "not found"
+    key = profile_key(cliente.pk)
+    stamp, soft, _value = store.unpack(key, conn.get(key))
+    conn.set(key, store.pack(key, stamp, soft, None), ex=600)  # "not found"
 
     with app.connection_for_write() as broker:
         cache_reconcile.apply_async(connection=broker)
