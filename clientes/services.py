@@ -49,6 +49,10 @@ ENDERECO_FIELDS = (
     "principal",
 )
 TELEFONE_FIELDS = ("tipo", "numero", "principal")
+ANONYMISED_IS_FINAL = _(
+    "Este cadastro foi anonimizado (LGPD) e não pode ser alterado: a anonimização é "
+    "irreversível."
+)
 CPF_CHANGE_DENIED = _(
     "Você não tem permissão para alterar o CPF do cliente (exige a permissão de ver o CPF "
     "completo)."
@@ -125,6 +129,10 @@ def cliente_update(
     _check_keys(data, CLIENTE_FIELDS)
     with transaction.atomic():
         cliente = _lock(id_cliente, versao)
+        if cliente.anonimizado:  # personal data must never come back to it
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ValidationError(ANONYMISED_IS_FINAL, code="cliente_anonimizado")}
+            )
         before = _audit_state(cliente)
         # Checked before validation: a "CPF já cadastrado" answer would tell
         # whoever may not see CPFs which ones exist.

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -204,3 +205,25 @@ def test_pseudo_cpfs_are_unique_and_never_valid():
     cpfs = {anonymization.pseudo_cpf(i) for i in range(1, 5000)}
     assert len(cpfs) == 4999
     assert not any(is_valid_cpf(c) for c in cpfs)
+
+
+def test_an_anonymised_client_cannot_be_edited_back(encarregado_client, gerente, client):
+    """Personal data typed into an anonymised record would undo the anonymisation."""
+    cliente = make_cliente(nome_completo=NOME)
+    assert _anonymize(encarregado_client, cliente, etag='"1"').status_code == 200
+    row = Cliente.objects.get(pk=cliente.pk)
+    client.force_login(gerente)
+    response = client.patch(
+        reverse("clients-detail", args=[cliente.pk]),
+        {"nome_completo": NOME},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{row.versao}"',
+    )
+    assert response.status_code == 400
+    assert "anonimizado" in response.json()["errors"][0]["detail"]
+    # The edit form and the API share the service: it refuses, whoever calls it.
+    with pytest.raises(ValidationError, match="anonimizado"):
+        clientes_services.cliente_update(
+            actor=gerente, id_cliente=cliente.pk, versao=row.versao, data={"nome_mae": MAE}
+        )
+    assert Cliente.objects.get(pk=cliente.pk).nome_completo == row.nome_completo
