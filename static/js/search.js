@@ -34,6 +34,7 @@
     });
   });
 
+<<<<<<< HEAD
   // A 400 carries what to fix (e.g. "Informe o CPF completo"): show it in the
   // results instead of dropping it, as htmx does with error statuses by default.
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -42,6 +43,19 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+=======
+  // "Informe também: Data de nascimento": open the filters and put the cursor
+  // in that field (one click from a page of namesakes to narrowing it).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-focus]");
+    if (!link) return;
+    var field = document.getElementById(link.dataset.focus);
+    if (!field) return;
+    event.preventDefault();
+    var panel = field.closest("details");
+    if (panel) panel.open = true;
+    field.focus();
+>>>>>>> d60d34a (Search: names as typed (apostrophes/hyphens both ways, a Brazilian phonetic tier ranked last and marked), birth date filter and date/mother in the box, no 500 on names of no word)
   });
 
   document.addEventListener("DOMContentLoaded", function () {
