@@ -730,9 +730,7 @@ def search_matches(
     ]
     with connections[replicas.read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
-        total, *per_condition, alike, best, ufs, uf_sampled, page_ids, alike_ids = (
-            cursor.fetchone()
-        )
+        total, *per_condition, alike, best, ufs, uf_sampled, page_ids, alike_ids = cursor.fetchone()
     exact = total <= COUNT_CAP
     facets = {(c.facet, c.value): n for c, n in zip(conditions, per_condition, strict=True)}
     facets.update({("uf", uf): n for uf, n in (ufs or {}).items()})

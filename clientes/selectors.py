@@ -265,9 +265,7 @@ def _rows_by_id(ids: list[int], today: date, alike: frozenset[int]) -> list[dict
         values["id_cliente"]: values
         for values in _with_address(Cliente.objects.filter(pk__in=ids)).values(*ROW_FIELDS)
     }
-    return [
-        {**_row(found[i], today), "grafia_semelhante": i in alike} for i in ids if i in found
-    ]
+    return [{**_row(found[i], today), "grafia_semelhante": i in alike} for i in ids if i in found]
 
 
 # Criteria that tell namesakes apart, suggested in this order.
@@ -419,9 +417,7 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
         ),
     )
     values = list(
-        _with_address(queryset).values(*ROW_FIELDS, "sort_value", "grafia_semelhante")[
-            : size + 1
-        ]
+        _with_address(queryset).values(*ROW_FIELDS, "sort_value", "grafia_semelhante")[: size + 1]
     )
     next_key = None
     if len(values) > size:

@@ -99,7 +99,7 @@ def punctuated(api):
         ("d avila muller", "ana"),
         ("d'avila muller", "ana"),
         ("davila muller", "ana"),
-        ("d’ávila müller", "ana"),
+        ("d\u2019ávila müller", "ana"),
         ("analuisa davila", "ana"),
         ("ana luisa muller", "ana"),
         ("raimunda nonata sant anna vasconcelos", "raimunda"),
@@ -227,9 +227,7 @@ def test_a_bad_birth_date_is_a_400_with_a_message(api, db, params, message):
     assert api.get(SCREEN, params).status_code == 400
 
 
-def test_a_page_of_namesakes_suggests_how_to_narrow_with_the_fields_one_click_away(
-    api, namesakes
-):
+def test_a_page_of_namesakes_suggests_how_to_narrow_with_the_fields_one_click_away(api, namesakes):
     html = api.get(SCREEN, {"q": "maria silva", "size": 10}).content.decode()
     assert "12 clientes combinam igualmente bem com o nome digitado" in html
     for field in ("id_data_nascimento", "id_nome_mae", "id_cidade"):

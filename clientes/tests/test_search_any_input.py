@@ -20,7 +20,7 @@ SEARCH = "/api/v1/clients/search"
 CLIENTS = "/api/v1/clients/"
 EXPORT = "/api/v1/clients/export?format=csv"
 # The inputs of the issue, and their kin.
-NO_WORD = ["\\", "(.*)+$", "%", "_", "'", "-", "%%", "' --", "’", "´`", "...", "\\%_"]
+NO_WORD = ["\\", "(.*)+$", "%", "_", "'", "-", "%%", "' --", "\u2019", "\u00b4`", "...", "\\%_"]
 
 
 @pytest.fixture

@@ -149,7 +149,7 @@ def _punctuation_cases(cliente) -> list[tuple[str, dict, Cliente]]:
     nome = cliente.nome_completo
     as_spaces = re.sub(r"['-]", " ", nome).lower()  # "maria jose souza d avila"
     dropped = fold(nome.replace("-", ""))  # "mariajose souza davila"
-    curly = nome.replace("'", "\u2019").replace("-", " ").lower()  # "d’ávila"
+    curly = nome.replace("'", "\u2019").replace("-", " ").lower()  # "d\u2019ávila"
     kind = "apóstrofo/hífen/espaço"
     return [(kind, {"q": q}, cliente) for q in (as_spaces, dropped, curly)]
 
