@@ -51,7 +51,7 @@ COUNT_CAP = 10_000
 MAX_NAME_WORDS = 8
 # Connecting words of Brazilian names: typed or not, they don't narrow a search.
 # An elided "d'" typed apart ("d avila") is one too: the name's index holds
-# "avila" as well as "davila" (migration 0008).
+# "avila" as well as "davila" (migration 0009).
 PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "d", "di", "del", "della", "du"})
 
 AGE_BANDS = (
@@ -109,7 +109,7 @@ def _word_terms(words: list[str]) -> list[WordTerms]:
     ("mari:*") is first gathered whole into a bitmap, which makes "maria jose
     silva santos" 8x slower. Very short prefixes, or words the vocabulary
     lacks, keep the prefix form. The alike term adds the vocabulary words
-    with the same phonetic key (``gc_fonetica``, migration 0008: "souza" ->
+    with the same phonetic key (``gc_fonetica``, migration 0009: "souza" ->
     "sousa"), found through the vocabulary's index on that key.
     """
     parts, params = [], []

@@ -118,7 +118,7 @@ def _replace_tsvector(field, source, index):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clientes", "0007_other_addresses_on_clientes")]
+    dependencies = [("clientes", "0008_set_based_address_triggers")]
 
     operations = [
         migrations.RunSQL(SEARCH_WORDS, "DROP FUNCTION IF EXISTS gc_search_words(text)"),
