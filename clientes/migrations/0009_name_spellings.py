@@ -87,6 +87,23 @@ ALTER TABLE clientes_nome_palavras DROP COLUMN IF EXISTS fonetica;
 """
 
 
+# Both tsvector columns re-created in one ALTER TABLE: one rewrite of the table
+# instead of two (PostgreSQL 15 can't change a generated column's expression).
+NAME_COLUMNS = r"""
+DROP INDEX clientes_nome_tsv_gin;
+DROP INDEX clientes_nome_mae_tsv_gin;
+ALTER TABLE clientes
+  DROP COLUMN nome_tsv,
+  DROP COLUMN nome_mae_tsv,
+  ADD COLUMN nome_tsv tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {fn}(nome_completo))) STORED,
+  ADD COLUMN nome_mae_tsv tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {fn}(nome_mae))) STORED;
+CREATE INDEX clientes_nome_tsv_gin ON clientes USING gin (nome_tsv);
+CREATE INDEX clientes_nome_mae_tsv_gin ON clientes USING gin (nome_mae_tsv);
+"""
+
+
 def _name_tsvector(field):
     return models.Func(
         models.Func(models.F(field), function="gc_search_words", output_field=models.TextField()),
@@ -97,7 +114,7 @@ def _name_tsvector(field):
 
 
 def _replace_tsvector(field, source, index):
-    """Operations re-creating a generated tsvector column (PostgreSQL 15 can't alter one)."""
+    """State operations of re-creating a generated tsvector column with its index."""
     return [
         migrations.RemoveIndex(model_name="cliente", name=index),
         migrations.RemoveField(model_name="cliente", name=field),
@@ -123,7 +140,17 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(SEARCH_WORDS, "DROP FUNCTION IF EXISTS gc_search_words(text)"),
         migrations.RunSQL(PHONETIC, "DROP FUNCTION IF EXISTS gc_fonetica(text)"),
-        *_replace_tsvector("nome_tsv", "nome_completo", "clientes_nome_tsv_gin"),
-        *_replace_tsvector("nome_mae_tsv", "nome_mae", "clientes_nome_mae_tsv_gin"),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    NAME_COLUMNS.format(fn="gc_search_words"),
+                    NAME_COLUMNS.format(fn="gc_search_text"),
+                )
+            ],
+            state_operations=[
+                *_replace_tsvector("nome_tsv", "nome_completo", "clientes_nome_tsv_gin"),
+                *_replace_tsvector("nome_mae_tsv", "nome_mae", "clientes_nome_mae_tsv_gin"),
+            ],
+        ),
         migrations.RunSQL(VOCABULARY_WORDS, DROP_VOCABULARY_WORDS),
     ]
