@@ -339,7 +339,7 @@ def by_query(queryset: QuerySet, value: str, *, cpf_prefix: bool = True) -> Quer
     if kind == "identifier":
         return by_identifier(queryset, text, cpf_prefix=cpf_prefix)
     box = parse_box(text)
-    if box.name or not (box.data_nascimento or box.nome_mae):
+    if name_words(box.name) or not (box.data_nascimento or box.nome_mae):
         queryset = by_name(queryset, box.name)
     if box.data_nascimento:
         queryset = by_birth_date(queryset, box.data_nascimento)

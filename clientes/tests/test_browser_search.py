@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clientes.tests.search_fixtures import search_clients
+from clientes.tests.search_fixtures import born, make_cliente, make_cpf, search_clients
 from conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,3 +99,32 @@ def test_a_full_masked_cpf_goes_straight_to_the_profile(logged_in, live_server):
     page.locator("#id_q").fill("529.982.247-25")
     expect(page).to_have_url(re.compile(r"/clientes/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("João da Silva Santos")
+
+
+def test_namesakes_suggest_a_birth_date_one_click_away(page, live_server, analista):
+    for n in range(11):
+        make_cliente(make_cpf(f"{400000000 + n}"), "Maria Silva", 30 + n)
+    make_cliente(make_cpf("400000099"), "Maria Sylva", 44)
+    page.goto(f"{live_server.url}/conta/entrar/?next=/clientes/")
+    page.get_by_label("E-mail").fill(analista.email)
+    page.get_by_label("Senha").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{live_server.url}/clientes/")
+
+    page.locator("#id_size").select_option("10")
+    page.locator("#id_q").fill("maria silva")
+    results = page.locator("#resultados")
+    expect(results).to_contain_text("12 clientes encontrados")
+    expect(results).to_contain_text("Inclui 1 cliente com grafia semelhante")
+    hint = page.locator("#narrow-hint")
+    expect(hint).to_contain_text("11 clientes combinam igualmente bem")
+    expect(page.locator(".search-filters")).not_to_have_attribute("open", "")
+
+    hint.get_by_role("link", name="Data de nascimento").click()
+    field = page.locator("#id_data_nascimento")
+    expect(field).to_be_focused()
+    expect(page.locator(".search-filters")).to_have_attribute("open", "")
+    page.screenshot(path="/tmp/s2/narrow.png", full_page=True)
+    field.fill(born(30).strftime("%d/%m/%Y"))
+    expect(results).to_contain_text("1 cliente encontrado")
+    expect(page).to_have_url(re.compile(r"data_nascimento="))

@@ -237,3 +237,8 @@ def test_a_page_of_namesakes_suggests_how_to_narrow_with_the_fields_one_click_aw
     html = api.get(SCREEN, {"q": "maria silva", "size": 10, "cidade": "sao paulo"}).content
     assert b"narrow-link" in html and b'data-focus="id_cidade"' not in html
     assert b"narrow-hint" not in api.get(SCREEN, {"q": "maria silva", "size": 20}).content
+
+
+def test_punctuation_beside_a_birth_date_is_not_a_name(api, namesakes):
+    _others, wanted = namesakes
+    assert _found(api, q="%% 12/04/1985") == [wanted]
