@@ -4,7 +4,10 @@ Names are compared in a folded form (lower case, no accents, no apostrophes,
 punctuation as spaces) that PostgreSQL computes itself in generated columns
 (``nome_busca``, ``nome_tsv``, ``nome_mae_tsv``, see migration 0003); ``fold``
 is its Python twin for what the user typed. Every typed word must be the
-prefix of some word of the name, in any order, through a GIN index.
+prefix of some word of the name, or a word spelled alike (same phonetic key,
+migration 0009), in any order, through a GIN index. The name tsvectors also
+hold names with apostrophes and hyphens read both ways ("D'Ávila" as "davila"
+and "d avila"). Spellings alike rank last and are marked.
 
 Counts are capped (``COUNT_CAP``) so that a broad search costs the same as a
 narrow one; category counts ("facets") are exact whenever the total is.
