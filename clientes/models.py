@@ -34,7 +34,7 @@ def search_text(expression):
 
 def _name_tsvector(field):
     # Words of a folded name, with apostrophes and hyphens read both ways
-    # (gc_search_words, migration 0009); 'simple' so no stemming or stop
+    # (gc_search_words, migration 0010); 'simple' so no stemming or stop
     # words drop "da"/"dos".
     return Func(
         Func(F(field), function="gc_search_words", output_field=models.TextField()),

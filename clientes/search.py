@@ -5,7 +5,7 @@ punctuation as spaces) that PostgreSQL computes itself in generated columns
 (``nome_busca``, ``nome_tsv``, ``nome_mae_tsv``, see migration 0003); ``fold``
 is its Python twin for what the user typed. Every typed word must be the
 prefix of some word of the name, or a word spelled alike (same phonetic key,
-migration 0009), in any order, through a GIN index. The name tsvectors also
+migration 0010), in any order, through a GIN index. The name tsvectors also
 hold names with apostrophes and hyphens read both ways ("D'Ávila" as "davila"
 and "d avila"). Spellings alike rank last and are marked.
 
@@ -54,7 +54,7 @@ COUNT_CAP = 10_000
 MAX_NAME_WORDS = 8
 # Connecting words of Brazilian names: typed or not, they don't narrow a search.
 # An elided "d'" typed apart ("d avila") is one too: the name's index holds
-# "avila" as well as "davila" (migration 0009).
+# "avila" as well as "davila" (migration 0010).
 PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "d", "di", "del", "della", "du"})
 
 AGE_BANDS = (
@@ -112,7 +112,7 @@ def _word_terms(words: list[str]) -> list[WordTerms]:
     ("mari:*") is first gathered whole into a bitmap, which makes "maria jose
     silva santos" 8x slower. Very short prefixes, or words the vocabulary
     lacks, keep the prefix form. The alike term adds the vocabulary words
-    with the same phonetic key (``gc_fonetica``, migration 0009: "souza" ->
+    with the same phonetic key (``gc_fonetica``, migration 0010: "souza" ->
     "sousa"), found through the vocabulary's index on that key.
     """
     parts, params = [], []

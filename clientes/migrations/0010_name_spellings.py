@@ -135,7 +135,7 @@ def _replace_tsvector(field, source, index):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clientes", "0008_set_based_address_triggers")]
+    dependencies = [("clientes", "0009_lgpd_state")]
 
     operations = [
         migrations.RunSQL(SEARCH_WORDS, "DROP FUNCTION IF EXISTS gc_search_words(text)"),
