@@ -34,7 +34,6 @@
     });
   });
 
-<<<<<<< HEAD
   // A 400 carries what to fix (e.g. "Informe o CPF completo"): show it in the
   // results instead of dropping it, as htmx does with error statuses by default.
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -43,7 +42,8 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
-=======
+  });
+
   // "Informe também: Data de nascimento": open the filters and put the cursor
   // in that field (one click from a page of namesakes to narrowing it).
   document.addEventListener("click", function (event) {
@@ -55,7 +55,6 @@
     var panel = field.closest("details");
     if (panel) panel.open = true;
     field.focus();
->>>>>>> d60d34a (Search: names as typed (apostrophes/hyphens both ways, a Brazilian phonetic tier ranked last and marked), birth date filter and date/mother in the box, no 500 on names of no word)
   });
 
   document.addEventListener("DOMContentLoaded", function () {
