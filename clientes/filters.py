@@ -54,11 +54,50 @@ NARROWING = (
     "cep",
     "criado_de",
     "criado_ate",
+    "data_nascimento",
 )
+# Birth dates as analysts type them, whatever the request's language.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+NO_WORD_MESSAGE = _("Digite ao menos uma letra ou um número.")
+
+
+def _has_word(value: str) -> bool:
+    """Return True when ``value`` folds to some word (not only punctuation)."""
+    return bool(search.fold(value))
 
 
 class ClienteSearchForm(forms.Form):
     """Cross-field rules of a search, with messages for the user."""
+
+    def clean_q(self):
+        value = self.cleaned_data.get("q") or ""
+        if not value or search.box_kind(value) != "name":
+            return value
+        box = search.parse_box(value)
+        if box.bad_date:
+            raise ValidationError(
+                _("Data de nascimento inválida: use dd/mm/aaaa, ex.: 12/04/1985."), code="date"
+            )
+        if box.date_count > 1:
+            raise ValidationError(_("Digite uma só data de nascimento."), code="date")
+        if not (_has_word(box.name) or box.data_nascimento or box.nome_mae):
+            raise ValidationError(NO_WORD_MESSAGE, code="no_word")
+        return value
+
+    def _clean_name(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        if value and not _has_word(value):
+            raise ValidationError(NO_WORD_MESSAGE, code="no_word")
+        return value
+
+    def clean_nome(self):
+        return self._clean_name("nome")
+
+    def clean_nome_mae(self):
+        return self._clean_name("nome_mae")
+
+    def clean_cidade(self):
+        return self._clean_name("cidade")
 
     def clean_cpf(self):
         value = self.cleaned_data.get("cpf") or ""
@@ -130,6 +169,12 @@ class ClienteFilterSet(django_filters.FilterSet):
     cep = django_filters.CharFilter(method="filter_cep", label=_("CEP"), max_length=12)
     criado_de = django_filters.DateFilter(method="filter_criado_de", label=_("Cadastrado de"))
     criado_ate = django_filters.DateFilter(method="filter_criado_ate", label=_("Cadastrado até"))
+    data_nascimento = django_filters.DateFilter(
+        method="filter_data_nascimento",
+        label=_("Data de nascimento"),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd/mm/aaaa ou aaaa-mm-dd"),
+    )
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering", choices=ORDERING_CHOICES, label=_("Ordenação")
     )
@@ -207,6 +252,9 @@ class ClienteFilterSet(django_filters.FilterSet):
     def filter_consentimento(self, queryset, name, value):
         return queryset.filter(consentimentos__contains=[value])
 
+    def filter_data_nascimento(self, queryset, name, value):
+        return search.by_birth_date(queryset, value)
+
     def filter_ordering(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset
 
@@ -246,13 +294,20 @@ def _canonical_name(value: str) -> str:
 
 def _canonical_query(value: str) -> str:
     text = value.strip()
-    if "@" in text:
+    kind = search.box_kind(text)
+    if kind == "email":
         return text.lower()
-    if search.looks_like_identifier(text):
+    if kind == "identifier":
         digits = only_digits(text)
         # A masked "123.456" is a CPF only; bare digits may also be a phone.
         return f"{digits[:3]}.{digits[3:]}" if search.is_masked_cpf(text) else digits
-    return _canonical_name(text)
+    box = search.parse_box(text)
+    parts = [_canonical_name(box.name)] if box.name else []
+    if box.data_nascimento:
+        parts.append(box.data_nascimento.isoformat())
+    if box.nome_mae:
+        parts += ["mae", _canonical_name(box.nome_mae)]
+    return " ".join(parts)
 
 
 def validated_filterset(params: Mapping, queryset=None, *, cpf_prefix=True) -> ClienteFilterSet:

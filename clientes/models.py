@@ -33,9 +33,11 @@ def search_text(expression):
 
 
 def _name_tsvector(field):
-    # Words of a folded name; 'simple' so no stemming or stop words drop "da"/"dos".
+    # Words of a folded name, with apostrophes and hyphens read both ways
+    # (gc_search_words, migration 0010); 'simple' so no stemming or stop
+    # words drop "da"/"dos".
     return Func(
-        search_text(F(field)),
+        Func(F(field), function="gc_search_words", output_field=models.TextField()),
         function="to_tsvector",
         template="to_tsvector('simple'::regconfig, %(expressions)s)",
         output_field=SearchVectorField(),

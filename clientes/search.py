@@ -4,7 +4,10 @@ Names are compared in a folded form (lower case, no accents, no apostrophes,
 punctuation as spaces) that PostgreSQL computes itself in generated columns
 (``nome_busca``, ``nome_tsv``, ``nome_mae_tsv``, see migration 0003); ``fold``
 is its Python twin for what the user typed. Every typed word must be the
-prefix of some word of the name, in any order, through a GIN index.
+prefix of some word of the name, or a word spelled alike (same phonetic key,
+migration 0010), in any order, through a GIN index. The name tsvectors also
+hold names with apostrophes and hyphens read both ways ("D'Ávila" as "davila"
+and "d avila"). Spellings alike rank last and are marked.
 
 Counts are capped (``COUNT_CAP``) so that a broad search costs the same as a
 narrow one; category counts ("facets") are exact whenever the total is.
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -49,7 +53,9 @@ COUNT_CAP = 10_000
 # At most this many words of a name are used (more add cost, not precision).
 MAX_NAME_WORDS = 8
 # Connecting words of Brazilian names: typed or not, they don't narrow a search.
-PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e"})
+# An elided "d'" typed apart ("d avila") is one too: the name's index holds
+# "avila" as well as "davila" (migration 0010).
+PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "d", "di", "del", "della", "du"})
 
 AGE_BANDS = (
     ("18-29", _("18 a 29 anos"), 18, 29),
@@ -85,43 +91,156 @@ def name_words(value: str) -> list[str]:
 
 # A typed word expanding to more vocabulary words than this stays a prefix query.
 MAX_EXPANSION = 40
+# Shorter typed words are taken as the start of a word, never as a spelling.
+MIN_PHONETIC_LENGTH = 3
 
 
-def _expand(word: str) -> str:
-    """Return the tsquery term for "a name word starting with ``word``".
+@dataclass(frozen=True)
+class WordTerms:
+    """The tsquery terms of one typed word: as typed (prefix) and spelled alike."""
 
-    The words of the name vocabulary with that prefix, OR-ed ("mari" ->
-    "maria | mariana | marilia"), are exact index entries that GIN intersects
-    by skipping; a prefix term ("mari:*") is first gathered whole into a
-    bitmap, which makes "maria jose silva santos" 8x slower. Very short
-    prefixes, or words the vocabulary lacks, keep the prefix form.
+    exact: str
+    alike: str
+
+
+def _word_terms(words: list[str]) -> list[WordTerms]:
+    """Return the terms of each typed word, read from the name vocabulary in one statement.
+
+    A word's exact term is "a name word starting with it": the vocabulary
+    words with that prefix, OR-ed ("mari" -> "maria | mariana | marilia"),
+    are exact index entries that GIN intersects by skipping; a prefix term
+    ("mari:*") is first gathered whole into a bitmap, which makes "maria jose
+    silva santos" 8x slower. Very short prefixes, or words the vocabulary
+    lacks, keep the prefix form. The alike term adds the vocabulary words
+    with the same phonetic key (``gc_fonetica``, migration 0010: "souza" ->
+    "sousa"), found through the vocabulary's index on that key.
     """
-    with connections[replicas.read_alias()].cursor() as cursor:
-        cursor.execute(
-            "SELECT palavra FROM clientes_nome_palavras WHERE palavra LIKE %s ORDER BY 1 LIMIT %s",
-            [word + "%", MAX_EXPANSION + 1],
+    parts, params = [], []
+    for n, word in enumerate(words):
+        parts.append(
+            "(SELECT %s, false, palavra FROM clientes_nome_palavras"
+            " WHERE palavra LIKE %s ORDER BY palavra LIMIT %s)"
         )
-        expansion = [row[0] for row in cursor.fetchall()]
-    if not expansion or len(expansion) > MAX_EXPANSION:
-        return f"{word}:*"
-    return "(" + " | ".join(expansion) + ")"
+        params += [n, word + "%", MAX_EXPANSION + 1]
+        if len(word) >= MIN_PHONETIC_LENGTH and not word.isdigit():
+            parts.append(
+                "(SELECT %s, true, palavra FROM clientes_nome_palavras"
+                " WHERE fonetica = gc_fonetica(%s) AND palavra NOT LIKE %s"
+                " ORDER BY frequencia DESC, palavra LIMIT %s)"
+            )
+            params += [n, word, word + "%", MAX_EXPANSION + 1]
+    prefixed = [[] for _word in words]
+    alike = [[] for _word in words]
+    with connections[replicas.read_alias()].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for n, is_alike, palavra in cursor.fetchall():
+            (alike if is_alike else prefixed)[n].append(palavra)
+    terms = []
+    for word, starting, sounding in zip(words, prefixed, alike, strict=True):
+        # Words are [a-z0-9]+ after folding, and so are the vocabulary's: no
+        # tsquery syntax can be injected.
+        exact = [f"{word}:*"] if not starting or len(starting) > MAX_EXPANSION else starting
+        if len(sounding) > MAX_EXPANSION:
+            sounding = []  # a key shared by that many words says nothing
+        terms.append(
+            WordTerms(
+                exact="(" + " | ".join(exact) + ")",
+                alike="(" + " | ".join(exact + sorted(sounding)) + ")",
+            )
+        )
+    return terms
+
+
+def _raw_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="raw", config="simple")
+
+
+def _name_query(words: list[str]) -> SearchQuery:
+    """Return the tsquery of a typed name: every word as typed or spelled alike."""
+    return _raw_query(" & ".join(t.alike for t in _word_terms(words)))
 
 
 def _prefix_query(words: list[str]) -> SearchQuery:
-    # Words are [a-z0-9]+ after folding, and so are the vocabulary's: no
-    # tsquery syntax can be injected.
-    return SearchQuery(" & ".join(_expand(w) for w in words), search_type="raw", config="simple")
+    """Return the tsquery "every word is the prefix of a word", for one row at a time.
+
+    Not for finding rows (see ``_word_terms``): tested against a row's own
+    tsvector, a prefix costs no more than a word.
+    """
+    return _raw_query(" & ".join(f"{word}:*" for word in words))
+
+
+# --- The search box -----------------------------------------------------------
+
+# A birth date typed with a name: dd/mm/aaaa (or dd.mm.aaaa, dd-mm-aaaa) or ISO.
+_BOX_DATE = re.compile(
+    r"(?<!\d)(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+    r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))(?!\d)"
+)
+# "maria silva mãe conceição": what follows "mãe"/"mae" is the mother's name.
+_BOX_MOTHER = re.compile(r"(?<!\w)m[aã]e(?!\w)[:\s]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BoxText:
+    """What a name typed in the search box holds besides the name.
+
+    ``bad_date`` is True when something shaped like a date is no calendar day
+    (31/02/1985); ``date_count`` tells a second date apart.
+    """
+
+    name: str = ""
+    data_nascimento: date | None = None
+    nome_mae: str = ""
+    bad_date: bool = False
+    date_count: int = 0
+
+
+def parse_box(value: str) -> BoxText:
+    """Split the text of the box into name, birth date and mother's name."""
+    text = value or ""
+    found = list(_BOX_DATE.finditer(text))
+    born, bad = None, False
+    for match in found:
+        try:
+            if match["y"]:
+                born = date(int(match["y"]), int(match["m"]), int(match["d"]))
+            else:
+                born = date(int(match["iy"]), int(match["im"]), int(match["id"]))
+        except ValueError:
+            bad = True
+    text = _BOX_DATE.sub(" ", text)
+    name, mother = text, ""
+    split = _BOX_MOTHER.split(text, maxsplit=1)
+    if len(split) == 2 and fold(split[1]):
+        name, mother = split
+    return BoxText(
+        name=" ".join(name.split()),
+        data_nascimento=born,
+        nome_mae=" ".join(mother.split()),
+        bad_date=bad,
+        date_count=len(found),
+    )
+
+
+def box_kind(value: str) -> str:
+    """Return what the box holds: "email", "identifier" (CPF/phone) or "name"."""
+    text = (value or "").strip()
+    if "@" in text:
+        return "email"
+    if looks_like_identifier(text) and not _BOX_DATE.search(text):
+        return "identifier"
+    return "name"
 
 
 # --- Filters ------------------------------------------------------------------
 
 
 def by_name(queryset: QuerySet, value: str) -> QuerySet:
-    """Clients whose name has every typed word as a word prefix (any order)."""
+    """Clients whose name has every typed word as a word prefix, or spelled alike (any order)."""
     words = name_words(value)
     if not words:  # only punctuation: no name is made of it
         return queryset.none()
-    return queryset.filter(nome_tsv=_prefix_query(words))
+    return queryset.filter(nome_tsv=_name_query(words))
 
 
 def by_mother_name(queryset: QuerySet, value: str) -> QuerySet:
@@ -129,7 +248,12 @@ def by_mother_name(queryset: QuerySet, value: str) -> QuerySet:
     words = name_words(value)
     if not words:
         return queryset.none()
-    return queryset.filter(nome_mae_tsv=_prefix_query(words))
+    return queryset.filter(nome_mae_tsv=_name_query(words))
+
+
+def by_birth_date(queryset: QuerySet, day: date) -> QuerySet:
+    """Clients born on ``day``."""
+    return queryset.filter(data_nascimento=day)
 
 
 def by_cpf(queryset: QuerySet, value: str) -> QuerySet:
@@ -208,13 +332,23 @@ def by_query(queryset: QuerySet, value: str, *, cpf_prefix: bool = True) -> Quer
     """The one search box: recognise a CPF, a phone, an e-mail or a name.
 
     Without ``cpf_prefix`` digits match a CPF only whole (see ``by_identifier``).
+    A name may come with a birth date and, after "mãe", the mother's name
+    ("maria silva 12/04/1985 mae conceicao").
     """
     text = value.strip()
-    if "@" in text:
+    kind = box_kind(text)
+    if kind == "email":
         return by_email(queryset, text)
-    if looks_like_identifier(text):
+    if kind == "identifier":
         return by_identifier(queryset, text, cpf_prefix=cpf_prefix)
-    return by_name(queryset, text)
+    box = parse_box(text)
+    if name_words(box.name) or not (box.data_nascimento or box.nome_mae):
+        queryset = by_name(queryset, box.name)
+    if box.data_nascimento:
+        queryset = by_birth_date(queryset, box.data_nascimento)
+    if box.nome_mae:
+        queryset = by_mother_name(queryset, box.nome_mae)
+    return queryset
 
 
 def query_is_full_cpf(value: str) -> bool:
@@ -334,9 +468,21 @@ def column_expression(name: str):
 def name_text(criteria) -> str:
     """Return the name a search looks for ('' for CPF/phone/e-mail or no name)."""
     typed = criteria.get("q") or ""
-    if typed and not looks_like_identifier(typed) and "@" not in typed:
-        return typed
+    if typed and box_kind(typed) == "name":
+        name = parse_box(typed).name
+        if name_words(name):
+            return name
     return criteria.get("nome") or ""
+
+
+def mother_text(criteria) -> str:
+    """Return the mother's name a search looks for (the box's "mãe ..." or ``nome_mae``)."""
+    typed = criteria.get("q") or ""
+    if typed and box_kind(typed) == "name":
+        mother = parse_box(typed).nome_mae
+        if mother:
+            return mother
+    return criteria.get("nome_mae") or ""
 
 
 def default_ordering(criteria) -> str:
@@ -344,17 +490,41 @@ def default_ordering(criteria) -> str:
     return RELEVANCE if name_words(name_text(criteria)) else DEFAULT_ORDERING
 
 
+# Relevance tiers of a name search.
+TIER_EXACT, TIER_WHOLE_WORDS, TIER_PREFIXES, TIER_ALIKE = 0, 1, 2, 3
+
+
 def relevance(text: str):
-    """Return an expression ranking names for ``text``: 0 exact, 1 whole words, 2 prefixes."""
+    """Return an expression ranking names for ``text``.
+
+    0 the exact name, 1 every typed word whole, 2 as prefixes, 3 only spelled
+    alike ("grafia semelhante"): an exactly spelled client always comes first.
+    """
     words = name_words(text)
     if not words:
-        return Value(0)
-    whole = SearchQuery(" & ".join(words), search_type="raw", config="simple")
+        return Value(TIER_EXACT)
     return Case(
-        When(nome_busca=" ".join(fold(text).split()), then=Value(0)),
-        When(nome_tsv=whole, then=Value(1)),
-        default=Value(2),
+        When(nome_busca=" ".join(fold(text).split()), then=Value(TIER_EXACT)),
+        When(nome_tsv=_raw_query(" & ".join(words)), then=Value(TIER_WHOLE_WORDS)),
+        When(nome_tsv=_prefix_query(words), then=Value(TIER_PREFIXES)),
+        default=Value(TIER_ALIKE),
     )
+
+
+def spelled_alike(name: str, mother: str = ""):
+    """Return an expression true for a client found only by a spelling alike.
+
+    That is, the typed name (or mother's name) is not the prefix of words of
+    the client's, so the phonetic tier found them. False when no name was typed.
+    """
+    exact = Q()
+    if words := name_words(name):
+        exact &= Q(nome_tsv=_prefix_query(words))
+    if words := name_words(mother):
+        exact &= Q(nome_mae_tsv=_prefix_query(words))
+    if not exact:
+        return Value(False)
+    return Case(When(exact, then=Value(False)), default=Value(True), output_field=BooleanField())
 
 
 def ordering_columns(ordering: str) -> tuple[str, bool]:
@@ -461,6 +631,12 @@ class Matches:
     exact: bool
     facets: dict[tuple[str, str], int]  # (facet, value) -> count, estimated unless exact
     page_ids: list[int]
+    # Of ``total``, the clients found only by a spelling alike (phonetic tier).
+    alike: int = 0
+    alike_ids: frozenset[int] = frozenset()
+    # Of ``total``, the clients in the best relevance tier of a name search
+    # (namesakes, when that is the exact name): equally good matches.
+    best: int = 0
 
 
 def search_matches(
@@ -470,6 +646,7 @@ def search_matches(
     limit: int,
     today: date | None = None,
     text: str = "",
+    mother: str = "",
 ) -> Matches:
     """Count, categorise and page the matches of ``queryset`` in one statement.
 
@@ -480,18 +657,24 @@ def search_matches(
     shares among them scaled to the planner's estimate of the total (flagged
     as estimates). This keeps a search of half a million clients as fast as
     one of a hundred; narrowing it makes every number exact again.
+
+    ``text`` and ``mother`` are the names searched: they rank the rows and
+    tell the ones found only by a spelling alike.
     """
     column, descending = ordering_columns(ordering)
     key = "id_cliente" if column == "id_cliente" else column
+    tier = relevance(text)
     rank, extra = Value(0), Value(0)
     if ordering == RELEVANCE:
-        rank, extra = relevance(text), Length(key)
+        rank, extra = tier, Length(key)
     matches = (
         queryset.order_by()
         .annotate(
             sort_key=column_expression(key),
             rank=rank,
             extra=extra,
+            tier=tier,
+            alike=spelled_alike(text, mother),
             uf_principal=column_expression("uf_principal"),
         )
         .values(
@@ -499,33 +682,44 @@ def search_matches(
             "sort_key",
             "rank",
             "extra",
+            "tier",
+            "alike",
             "ativo",
             "sexo",
             "data_nascimento",
             "uf_principal",
         )[: COUNT_CAP + 1]
     )
-    matches_sql, matches_params = matches.query.sql_with_params()
+    try:
+        matches_sql, matches_params = matches.query.sql_with_params()
+    except EmptyResultSet:  # a criterion that matches nobody, e.g. a name of no word
+        return Matches(total=0, exact=True, facets={}, page_ids=[])
     conditions = [c for c in facet_conditions(today) if c.facet != "uf"]
     columns = ", ".join(f"count(*) FILTER (WHERE {c.sql})" for c in conditions)
     direction = "DESC" if descending else "ASC"
+    page_order = f"ORDER BY rank, extra, sort_key {direction}, id_cliente {direction}"
     sql = f"""
         WITH m AS MATERIALIZED ({matches_sql}),
-        counted AS (SELECT count(*) AS total, {columns} FROM m),
+        counted AS (
+            SELECT count(*) AS total, {columns},
+                count(*) FILTER (WHERE alike) AS alike,
+                count(*) FILTER (WHERE tier = (SELECT min(tier) FROM m)) AS best
+            FROM m
+        ),
         uf_sample AS (
             SELECT uf_principal AS uf FROM (
                 SELECT uf_principal, row_number() OVER () AS n FROM m
             ) s
             WHERE uf_principal IS NOT NULL
               AND s.n <= CASE WHEN (SELECT total FROM counted) > %s THEN %s ELSE %s END
-        )
+        ),
+        page AS (SELECT * FROM m {page_order} OFFSET %s LIMIT %s)
         SELECT counted.*,
             (SELECT json_object_agg(uf, n) FROM
                 (SELECT uf, count(*) AS n FROM uf_sample GROUP BY uf) u) AS ufs,
             (SELECT count(*) FROM uf_sample) AS uf_sampled,
-            ARRAY(SELECT id_cliente FROM m
-                  ORDER BY rank, extra, sort_key {direction}, id_cliente {direction}
-                  OFFSET %s LIMIT %s) AS page_ids
+            ARRAY(SELECT id_cliente FROM page {page_order}) AS page_ids,
+            ARRAY(SELECT id_cliente FROM page WHERE alike) AS alike_ids
         FROM counted
     """
     params = [
@@ -539,7 +733,7 @@ def search_matches(
     ]
     with connections[replicas.read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
-        total, *per_condition, ufs, uf_sampled, page_ids = cursor.fetchone()
+        total, *per_condition, alike, best, ufs, uf_sampled, page_ids, alike_ids = cursor.fetchone()
     exact = total <= COUNT_CAP
     facets = {(c.facet, c.value): n for c, n in zip(conditions, per_condition, strict=True)}
     facets.update({("uf", uf): n for uf, n in (ufs or {}).items()})
@@ -554,6 +748,9 @@ def search_matches(
         exact=exact,
         facets={k: n for k, n in facets.items() if n},
         page_ids=list(page_ids),
+        alike=alike,
+        alike_ids=frozenset(alike_ids),
+        best=best,
     )
 
 

@@ -106,7 +106,13 @@ def cliente_list_rows(*, user, params: Mapping) -> QuerySet:
         raise ValidationError(
             {NON_FIELD_ERRORS: [ValidationError(NARROWING_REQUIRED, code="criterio_obrigatorio")]}
         )
-    return _with_address(filterset.qs).values(*ROW_FIELDS)
+    cleaned = filterset.form.cleaned_data
+    alike = search.spelled_alike(search.name_text(cleaned), search.mother_text(cleaned))
+    return (
+        _with_address(filterset.qs)
+        .annotate(grafia_semelhante=alike)
+        .values(*ROW_FIELDS, "grafia_semelhante")
+    )
 
 
 def with_age(rows, today: date | None = None) -> list[dict]:
@@ -136,6 +142,13 @@ class SearchPage:
     has_next: bool = False
     suggestions: list[str] = field(default_factory=list)
     full_cpf: bool = False
+    # Of ``count``, the clients found only by a spelling alike of the name
+    # (rows marked "grafia_semelhante"); exact when ``count_exact``.
+    count_alike: int = 0
+    # More equally good matches (namesakes) than a page holds: the screen
+    # suggests these criteria not used yet to tell them apart.
+    narrow_by: tuple[str, ...] = ()
+    namesakes: int = 0
 
     def as_data(self) -> dict:
         """Return the fields as a dict of plain values (what the cache stores)."""
@@ -247,12 +260,29 @@ def _facets(matches: search.Matches) -> list[dict]:
     ]
 
 
-def _rows_by_id(ids: list[int], today: date) -> list[dict]:
+def _rows_by_id(ids: list[int], today: date, alike: frozenset[int]) -> list[dict]:
     found = {
         values["id_cliente"]: values
         for values in _with_address(Cliente.objects.filter(pk__in=ids)).values(*ROW_FIELDS)
     }
-    return [_row(found[i], today) for i in ids if i in found]
+    return [{**_row(found[i], today), "grafia_semelhante": i in alike} for i in ids if i in found]
+
+
+# Criteria that tell namesakes apart, suggested in this order.
+NARROWING_CRITERIA = ("data_nascimento", "nome_mae", "cidade")
+
+
+def _narrow_by(criteria: Mapping, matches: search.Matches, size: int) -> tuple[str, ...]:
+    """Return the criteria to suggest when more than a page of namesakes matched."""
+    if not search.name_words(search.name_text(criteria)) or matches.best <= size:
+        return ()
+    box = search.parse_box(criteria.get("q", "")) if criteria.get("q") else search.BoxText()
+    used = {
+        "data_nascimento": bool(criteria.get("data_nascimento") or box.data_nascimento),
+        "nome_mae": bool(search.mother_text(criteria)),
+        "cidade": bool(criteria.get("cidade")),
+    }
+    return tuple(name for name in NARROWING_CRITERIA if not used[name])
 
 
 def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT) -> SearchPage:
@@ -329,12 +359,18 @@ def _search_page(filterset, key, criteria, ordering, page, size, today) -> Searc
     full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
     with replicas.one_database(), _index_paths(needed=not full_cpf):
         matches = search.search_matches(
-            filterset.qs, ordering, offset, size + 1, today, search.name_text(criteria)
+            filterset.qs,
+            ordering,
+            offset,
+            size + 1,
+            today,
+            search.name_text(criteria),
+            search.mother_text(criteria),
         )
-        rows = _rows_by_id(matches.page_ids[:size], today)
+        rows = _rows_by_id(matches.page_ids[:size], today, matches.alike_ids)
     suggestions = []
-    typed = criteria.get("nome") or criteria.get("q", "")
-    if not matches.total and typed and not search.looks_like_identifier(typed) and "@" not in typed:
+    typed = search.name_text(criteria)
+    if not matches.total and typed:
         suggestions = search.suggest_names(typed)
     return SearchPage(
         params=key,
@@ -349,6 +385,9 @@ def _search_page(filterset, key, criteria, ordering, page, size, today) -> Searc
         has_next=len(matches.page_ids) > size and offset + size < search.COUNT_CAP,
         suggestions=suggestions,
         full_cpf=full_cpf,
+        count_alike=matches.alike,
+        narrow_by=_narrow_by(criteria, matches, size),
+        namesakes=matches.best,
     )
 
 
@@ -371,14 +410,23 @@ def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, s
     if after is not None:
         queryset = search.after_key(queryset, ordering, after)
     today = timezone.localdate()
-    queryset = queryset.annotate(sort_value=search.column_expression(column))
-    values = list(_with_address(queryset).values(*ROW_FIELDS, "sort_value")[: size + 1])
+    queryset = queryset.annotate(
+        sort_value=search.column_expression(column),
+        grafia_semelhante=search.spelled_alike(
+            search.name_text(criteria), search.mother_text(criteria)
+        ),
+    )
+    values = list(
+        _with_address(queryset).values(*ROW_FIELDS, "sort_value", "grafia_semelhante")[: size + 1]
+    )
     next_key = None
     if len(values) > size:
         last = values[size - 1]
         key = last["sort_value"]
         next_key = [key.isoformat() if hasattr(key, "isoformat") else key, last["id_cliente"]]
-    rows = [_row({f: v[f] for f in ROW_FIELDS}, today) for v in values[:size]]
+    rows = [
+        _row({f: v[f] for f in (*ROW_FIELDS, "grafia_semelhante")}, today) for v in values[:size]
+    ]
     return KeysetPage(rows=rows, next_key=next_key, ordering=ordering)
 
 

@@ -42,6 +42,12 @@ SORTABLE_COLUMNS = (
     ("status", _("Status")),
 )
 PAGE_SIZES = (10, 20, 50, 100)
+# Criteria that tell namesakes apart: the form field a suggestion opens.
+NARROW_FIELDS = {
+    "data_nascimento": _("Data de nascimento"),
+    "nome_mae": _("Nome da mãe"),
+    "cidade": _("Cidade"),
+}
 RESULTS_TARGET = "resultados"
 # Filters kept under "Filtros": the panel opens when one of them is in use.
 ADVANCED_FILTERS = (*(n for n in NARROWING if n != "q"), "status", "sexo", "ordering", "size")
@@ -190,6 +196,11 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             "suggestion_links": [
                 {"name": name, "url": links.url(q=name, nome="")} for name in result.suggestions
             ],
+            "narrow_links": [
+                {"field_id": f"id_{name}", "label": NARROW_FIELDS[name]}
+                for name in result.narrow_by
+            ],
+            "namesakes_display": display_count(result.namesakes, result.count_exact),
         }
 
 

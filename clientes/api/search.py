@@ -61,6 +61,9 @@ PageResponse = inline_serializer(
     {
         "count": serializers.IntegerField(help_text=_("Exato até 10.000; acima, 10001.")),
         "count_exact": serializers.BooleanField(),
+        "count_alike": serializers.IntegerField(
+            help_text=_("Quantos de count foram encontrados só por grafia semelhante do nome.")
+        ),
         "page": serializers.IntegerField(),
         "size": serializers.IntegerField(),
         "next": serializers.URLField(allow_null=True),
@@ -100,7 +103,10 @@ class ClienteSearchAPIView(APIView):
             "Os mesmos parâmetros da tela de pesquisa. `q` reconhece CPF (com ou sem "
             "máscara; 11 dígitos = exato, menos = prefixo só com a permissão de ver o CPF "
             "completo), telefone, e-mail ou nome "
-            "(partes de palavras, qualquer ordem, sem acentos). Paginação por `page`/`size` "
+            "(partes de palavras, qualquer ordem, sem acentos, e grafias semelhantes como "
+            "Souza/Sousa, marcadas em `grafia_semelhante`); um nome pode vir com a data de "
+            "nascimento e, após “mãe”, o nome da mãe (`maria silva 12/04/1985 mae conceicao`). "
+            "Paginação por `page`/`size` "
             "(contagens e categorias) ou por cursor: envie `cursor=` (vazio) e siga `next` "
             "(ordem padrão `id_cliente`)."
         ),
@@ -141,6 +147,7 @@ class ClienteSearchAPIView(APIView):
             {
                 "count": result.count,
                 "count_exact": result.count_exact,
+                "count_alike": result.count_alike,
                 "page": result.page,
                 "size": result.size,
                 "next": self._page_url(request, result.page + 1) if result.has_next else None,

@@ -212,6 +212,12 @@ class ClienteResultSerializer(serializers.Serializer):
     uf = serializers.CharField(allow_null=True)
     ativo = serializers.BooleanField()
     sexo = serializers.CharField()
+    grafia_semelhante = serializers.BooleanField(
+        help_text=_(
+            "Encontrado só por grafia semelhante do nome (Souza/Sousa, Thaís/Thays); "
+            "vem depois dos de grafia exata na ordem por relevância."
+        )
+    )
 
 
 def result_row(row: dict) -> dict:

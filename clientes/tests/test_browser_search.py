@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clientes.tests.search_fixtures import search_clients
+from clientes.tests.search_fixtures import born, make_cliente, make_cpf, search_clients
 from conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,3 +99,36 @@ def test_a_full_masked_cpf_goes_straight_to_the_profile(logged_in, live_server):
     page.locator("#id_q").fill("529.982.247-25")
     expect(page).to_have_url(re.compile(r"/clientes/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("João da Silva Santos")
+
+
+def test_namesakes_suggest_a_birth_date_one_click_away(page, live_server, analista):
+    for n in range(51):
+        make_cliente(make_cpf(f"{400000000 + n}"), "Maria Teixeira", 31 + n)
+    make_cliente(make_cpf("400000099"), "Maria Teixeira", 30)
+    make_cliente(make_cpf("400000098"), "Maria Teixeyra", 30)
+    page.goto(f"{live_server.url}/conta/entrar/?next=/clientes/")
+    page.get_by_label("E-mail").fill(analista.email)
+    page.get_by_label("Senha").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{live_server.url}/clientes/")
+
+    page.locator("#id_q").fill("maria teixeira")
+    results = page.locator("#resultados")
+    expect(results).to_contain_text("53 clientes encontrados")
+    expect(results).to_contain_text("Inclui 1 cliente com grafia semelhante")
+    hint = page.locator("#narrow-hint")
+    expect(hint).to_contain_text("52 clientes combinam igualmente bem")
+    filters = page.locator(".search-filters")
+    expect(filters).not_to_have_attribute("open", "")
+
+    hint.get_by_role("link", name="Data de nascimento").click()
+    field = page.locator("#id_data_nascimento")
+    expect(field).to_be_focused()
+    expect(filters).to_have_attribute("open", "")
+    field.fill(born(30).strftime("%d/%m/%Y"))
+    expect(results).to_contain_text("2 clientes encontrados")
+    expect(page).to_have_url(re.compile(r"data_nascimento="))
+    # The exact spelling first, the spelling alike after it and marked.
+    names = results.locator("td.nome")
+    expect(names.nth(0)).to_have_text("Maria Teixeira")
+    expect(names.nth(1)).to_contain_text("Maria Teixeyra grafia semelhante")

@@ -89,7 +89,7 @@ def test_sort_headers_toggle_direction(analista_client, clientes):
 
 
 def test_no_results_suggests_names(analista_client, clientes):
-    html = analista_client.get(URL, {"q": "maria silvva"}).content.decode()
+    html = analista_client.get(URL, {"q": "maria sliva"}).content.decode()
     assert "Nenhum cliente encontrado." in html
     assert "Você quis dizer:" in html and 'href="/clientes/?q=maria+silva"' in html
 

@@ -44,6 +44,19 @@
     }
   });
 
+  // "Informe também: Data de nascimento": open the filters and put the cursor
+  // in that field (one click from a page of namesakes to narrowing it).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-focus]");
+    if (!link) return;
+    var field = document.getElementById(link.dataset.focus);
+    if (!field) return;
+    event.preventDefault();
+    var panel = field.closest("details");
+    if (panel) panel.open = true;
+    field.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applyMasks(document);
   });
