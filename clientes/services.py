@@ -50,8 +50,7 @@ ENDERECO_FIELDS = (
 )
 TELEFONE_FIELDS = ("tipo", "numero", "principal")
 ANONYMISED_IS_FINAL = _(
-    "Este cadastro foi anonimizado (LGPD) e não pode ser alterado: a anonimização é "
-    "irreversível."
+    "Este cadastro foi anonimizado (LGPD) e não pode ser alterado: a anonimização é irreversível."
 )
 CPF_CHANGE_DENIED = _(
     "Você não tem permissão para alterar o CPF do cliente (exige a permissão de ver o CPF "
