@@ -71,8 +71,8 @@ def user_update(*, user: User, nome: str, email: str, role: str, by: User | None
     return user
 
 
-def _end_sessions(user: User) -> int:
-    """Delete the user's server-side web sessions; return how many.
+def _end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete the user's server-side web sessions but the one keyed ``keep``; return how many.
 
     Sessions do not index their user, so this decodes the live ones: an
     administrator's action over at most a few thousand rows.
@@ -81,6 +81,7 @@ def _end_sessions(user: User) -> int:
         session.session_key
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") == str(user.pk)
+        and session.session_key != keep
     ]
     Session.objects.filter(session_key__in=keys).delete()
     return len(keys)

@@ -31,7 +31,13 @@ rolls back together with it. ``by`` is the user who acted (None for the system).
 
 from django.dispatch import Signal
 
-REVOKE_REASONS = ("password_changed", "password_reset", "deactivated")
+REVOKE_REASONS = (
+    "password_changed",
+    "password_reset",
+    "deactivated",
+    "mfa_enabled",
+    "mfa_reset",
+)
 
 token_obtained = Signal()
 token_refreshed = Signal()

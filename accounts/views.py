@@ -23,6 +23,7 @@ from accounts.forms import (
     UserForm,
 )
 from accounts.lockout import locked_emails, password_check_failed, with_lockout
+from accounts.mfa.views import SecondStepLoginMixin
 from accounts.models import User
 from accounts.roles import ROLE_LABELS, may_manage, user_role
 from accounts.selectors import user_list
@@ -31,7 +32,7 @@ from accounts.system_settings import current_settings, settings_row
 SETTINGS_PERMISSION = "accounts.change_systemsettings"
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(SecondStepLoginMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True

@@ -25,6 +25,10 @@ class AuditConfig(AppConfig):
 
         for name, receiver in receivers.ACCOUNT_SIGNAL_RECEIVERS.items():
             getattr(account_signals, name).connect(receiver, dispatch_uid=uid + name)
+        from accounts.mfa import signals as mfa_signals
+
+        for name, receiver in receivers.MFA_SIGNAL_RECEIVERS.items():
+            getattr(mfa_signals, name).connect(receiver, dispatch_uid=uid + name)
         from reports import signals as report_signals
 
         report_signals.export_requested.connect(

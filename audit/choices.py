@@ -19,6 +19,11 @@ class Action(models.TextChoices):
     PASSWORD_CHANGE = "auth.password_change", _("Troca de senha")
     PASSWORD_RESET_REQUEST = "auth.password_reset_request", _("Pedido de redefinição de senha")
     PASSWORD_RESET = "auth.password_reset", _("Redefinição de senha")
+    MFA_ENABLE = "auth.mfa_enable", _("Verificação em duas etapas ativada")
+    MFA_DISABLE = "auth.mfa_disable", _("Verificação em duas etapas desativada")
+    MFA_RESET = "auth.mfa_reset", _("Verificação em duas etapas redefinida")
+    MFA_RECOVERY_CODES = "auth.mfa_recovery_codes", _("Novos códigos de recuperação")
+    MFA_POLICY_UPDATE = "auth.mfa_policy", _("Exigência de 2FA por papel alterada")
     # Clients: writes
     CLIENTE_CREATE = "cliente.create", _("Cliente cadastrado")
     CLIENTE_UPDATE = "cliente.update", _("Cliente alterado")

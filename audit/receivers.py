@@ -169,6 +169,43 @@ ACCOUNT_SIGNAL_RECEIVERS = {
 }
 
 
+# --- accounts.mfa.signals: two-factor authentication -------------------------
+
+
+def on_mfa_enabled(sender, user, **kwargs):
+    audit_record(action=Action.MFA_ENABLE, actor=user, target=user)
+
+
+def on_mfa_disabled(sender, user, **kwargs):
+    audit_record(action=Action.MFA_DISABLE, actor=user, target=user)
+
+
+def on_mfa_reset(sender, user, by=None, **kwargs):
+    audit_record(action=Action.MFA_RESET, actor=by, target=user)
+
+
+def on_recovery_codes_regenerated(sender, user, **kwargs):
+    audit_record(action=Action.MFA_RECOVERY_CODES, actor=user, target=user)
+
+
+def on_mfa_policy_changed(sender, by=None, changes=None, **kwargs):
+    audit_record(
+        action=Action.MFA_POLICY_UPDATE,
+        actor=by,
+        target=("mfa.rolepolicy", "", ""),
+        details={"changes": _before_after(changes)},
+    )
+
+
+MFA_SIGNAL_RECEIVERS = {
+    "mfa_enabled": on_mfa_enabled,
+    "mfa_disabled": on_mfa_disabled,
+    "mfa_reset": on_mfa_reset,
+    "recovery_codes_regenerated": on_recovery_codes_regenerated,
+    "mfa_policy_changed": on_mfa_policy_changed,
+}
+
+
 # --- reports.signals: export request, completion, download -------------------
 # Sent inside the job's transaction (reports/services.py): no export without its event.
 

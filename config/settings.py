@@ -58,8 +58,12 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "csp",
     "django_prometheus",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # ours
     "accounts",
+    "accounts.mfa",
     "clientes",
     "reports",
     "audit",
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.mfa.middleware.EnrolmentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -450,6 +455,20 @@ PASSWORD_CHECK_FAILURE_LIMIT = env.int("PASSWORD_CHECK_FAILURE_LIMIT", default=3
 # X-Request-ID are believed only when the connection comes from one of them
 # (see accounts/client_ip.py, config/trusted_proxy.py, audit/middleware.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# The second step's code is not kept in axes' record of a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["code", "otp"]
+
+# --- Two-factor authentication (django-otp; accounts/mfa) ---------------------
+
+# How long the login's second step (the code) waits after a right password.
+MFA_LOGIN_STEP_SECONDS = env.int("MFA_LOGIN_STEP_SECONDS", default=300)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Gestão de Clientes")
+# No per-device delay after a wrong code: wrong codes count toward the same
+# lockout as wrong passwords (django-axes), one rule for both.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- API tokens (djangorestframework-simplejwt) ------------------------------
 

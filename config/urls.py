@@ -4,6 +4,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import HomeView
@@ -13,10 +14,17 @@ from monitoring.views import metrics
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("conta/", include("accounts.urls")),
+    path("conta/", include("accounts.mfa.urls")),
     path("clientes/", include("clientes.urls")),
     path("relatorios/", include("reports.urls")),
     path("auditoria/", include("audit.urls")),
     path("lgpd/", include("lgpd.urls")),
+    # The admin's own login would skip the second factor: everyone logs in here.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("health/deep/", health_deep, name="health-deep"),

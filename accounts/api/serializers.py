@@ -19,7 +19,7 @@ _TOKEN_ERRORS = {
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    """Email and password, checked for shape only (authentication is the view's job)."""
+    """Email, password and second factor, checked for shape only (the view authenticates)."""
 
     email = serializers.EmailField(
         max_length=254,
@@ -41,6 +41,18 @@ class TokenObtainSerializer(serializers.Serializer):
             "null": _("Informe a senha."),
             "invalid": _("A senha deve ser um texto."),
             "max_length": _("E-mail ou senha incorretos."),
+        },
+    )
+    otp = serializers.CharField(
+        required=False,
+        max_length=32,
+        write_only=True,
+        help_text=_("Código do aplicativo autenticador ou de recuperação (usuários com 2FA)."),
+        error_messages={
+            "blank": _("Informe o código."),
+            "null": _("Informe o código."),
+            "invalid": _("O código deve ser um texto."),
+            "max_length": _("Código inválido ou já utilizado."),
         },
     )
 

@@ -26,6 +26,7 @@ from accounts.api.serializers import (
 from accounts.api.tokens import tokens_for
 from accounts.emails import normalized_email
 from accounts.lockout import lockout_response
+from accounts.mfa.api.token import second_factor_refusal
 from accounts.roles import user_role
 
 _BAD_BODY = _(
@@ -64,7 +65,7 @@ class _PublicAuthView(APIView):
 
 
 class TokenObtainView(_PublicAuthView):
-    """Exchange email and password for an access and a refresh token.
+    """Exchange email and password (and ``otp``, for a user with 2FA) for a token pair.
 
     Counts toward the same lockout as the web login (same account, same IP).
     """
@@ -103,6 +104,11 @@ class TokenObtainView(_PublicAuthView):
                 },
                 status=status.HTTP_403_FORBIDDEN,
             )
+        refusal = second_factor_refusal(
+            http_request, user=user, email=email, otp=serializer.validated_data.get("otp")
+        )
+        if refusal is not None:
+            return refusal
         # A successful login clears this pair's failures, as on the web.
         AxesProxyHandler.reset_attempts(
             username=normalized_email(email), ip_address=http_request.axes_ip_address
