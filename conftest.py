@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from accounts.mfa.tests.helpers import enrol
 from accounts.roles import ADMINISTRADOR, ANALISTA, ENCARREGADO, GERENTE, sync_roles
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
@@ -56,7 +57,14 @@ def gerente(db, roles, django_user_model):
 
 @pytest.fixture
 def administrador(db, roles, django_user_model):
-    return _make_user(django_user_model, "admin@teste.com.br", ADMINISTRADOR)
+    """An Administrador who has enrolled an authenticator app, as the role requires by default.
+
+    Logging in through the form or the token endpoint takes a code:
+    ``accounts.mfa.tests.helpers.fresh_code(administrador)``.
+    """
+    user = _make_user(django_user_model, "admin@teste.com.br", ADMINISTRADOR)
+    enrol(user)
+    return user
 
 
 @pytest.fixture

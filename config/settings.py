@@ -468,6 +468,9 @@ OTP_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Gestão de Clientes")
 # No per-device delay after a wrong code: wrong codes count toward the same
 # lockout as wrong passwords (django-axes), one rule for both.
 OTP_TOTP_THROTTLE_FACTOR = 0
+# Codes are accepted for exactly ±1 time step (30 s) of the server's clock;
+# django-otp would otherwise learn a device's drift and move that window.
+OTP_TOTP_SYNC = False
 OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- API tokens (djangorestframework-simplejwt) ------------------------------

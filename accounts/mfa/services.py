@@ -91,13 +91,13 @@ def mfa_disable(*, user: User, code: str) -> None:
 
 
 @transaction.atomic
-def mfa_reset(*, user: User, by: User) -> None:
+def mfa_reset(*, user: User, by: User | None) -> None:
     """Remove every second factor of ``user`` (lost phone); they enrol again at next login.
 
     Their sessions end and their API tokens are revoked. Only a superuser may
-    reset a superuser's.
+    reset a superuser's; ``by=None`` is the server's operator (``manage.py mfa_reset``).
     """
-    if user.is_superuser and not by.is_superuser:
+    if user.is_superuser and by is not None and not by.is_superuser:
         raise PermissionDenied(
             _("Somente um superusuário pode redefinir a verificação em duas etapas de outro.")
         )

@@ -63,7 +63,8 @@ url_rules = {
     # The Django admin is for Administradores (staff) only; everyone else is
     # sent to its login page. Object URLs get an existing user's id.
     "admin:index": custom(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
-    "admin:login": custom(200, 200, 200, 302),
+    # The admin's login page sends everyone to ours (which asks for the second factor).
+    "admin:login": public(302),
     # Logging out always redirects (staff to LOGOUT_REDIRECT_URL).
     "admin:logout": public(302, method="post"),
     "admin:*": _ADMIN_PAGES,

@@ -12,4 +12,6 @@ url_rules = {
     # have credentials; every endpoint it describes checks permissions itself.
     "api-schema": public(200),
     "api-docs": public(200),
+    # The Django admin's login page redirects to ours (config/urls.py).
+    "admin-login": public(302),
 }
