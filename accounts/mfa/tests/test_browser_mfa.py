@@ -1,6 +1,7 @@
 """End-to-end: a new Administrador enrols at first login, then logs in with the second step."""
 
 from base64 import b32decode
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -47,7 +48,7 @@ def test_enrol_at_first_login_then_log_in_with_a_code(page, live_server, new_adm
         page.get_by_role("link", name="Baixar códigos (.txt)").click()
     download = download_info.value
     assert download.suggested_filename == "codigos-de-recuperacao.txt"
-    text = open(download.path(), encoding="utf-8").read()
+    text = Path(download.path()).read_text(encoding="utf-8")
     assert all(code in text for code in codes)
     page.get_by_role("link", name="Já guardei os códigos").click()
     assert page.locator("#mfa-devices").inner_text().count("Aplicativo autenticador") == 1
