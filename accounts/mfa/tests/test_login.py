@@ -107,12 +107,12 @@ def test_wrong_codes_count_toward_the_password_lockout(client, analista_2fa):
     fifth = code_step(client, "123456")
     assert fifth.status_code == 429
     assert "está bloqueado até" in fifth.content.decode()
+    failures = AuditEvent.objects.filter(action=Action.LOGIN_FAILED, target_id=analista_2fa.pk)
+    assert failures.count() == 5
     # Locked: neither the password nor a right code gets in now.
     assert password_step(client, analista_2fa).status_code == 429
     assert code_step(client, fresh_code(analista_2fa)).status_code == 302  # no pending login
     assert not logged_in(client)
-    failures = AuditEvent.objects.filter(action=Action.LOGIN_FAILED, target_id=analista_2fa.pk)
-    assert failures.count() == 5
     assert AuditEvent.objects.filter(action=Action.LOCKOUT).exists()
     # The wrong codes are not kept in axes' records.
     attempt = AccessAttempt.objects.get(username=analista_2fa.email)

@@ -56,7 +56,7 @@ def test_wrong_otps_count_toward_the_lockout(client, administrador):
     assert locked.status_code == 429
 
 
-@pytest.mark.parametrize("otp", ["", None, 123456, "9" * 33])
+@pytest.mark.parametrize("otp", ["", None, ["123456"], {"code": "1"}, "9" * 33])
 def test_malformed_otp_is_a_400(client, administrador, otp):
     response = _obtain(client, administrador, otp=otp)
     assert response.status_code == 400
