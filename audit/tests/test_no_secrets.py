@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.urls import reverse
 
+from accounts.mfa.tests.helpers import fresh_code, give_recovery_codes
 from audit.models import AuditEvent
 from conftest import TEST_PASSWORD
 
@@ -25,6 +26,10 @@ def test_no_secret_reaches_events_or_logs(administrador, analista, console_log):
     client.post(login, {"username": administrador.email, "password": WRONG_PASSWORD})
     client.post(login, {"username": WRONG_PASSWORD, "password": WRONG_PASSWORD})
     client.post(login, {"username": administrador.email, "password": TEST_PASSWORD})
+    # The second factor: a wrong code, then a right one (Administrador requires 2FA).
+    recovery_codes = give_recovery_codes(administrador)
+    client.post(reverse("mfa:verify"), {"code": recovery_codes[0][::-1]})
+    client.post(reverse("mfa:verify"), {"code": fresh_code(administrador)})
     session_key = client.session.session_key
     csrf_token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
     client.get(reverse("audit:event_list"), {"usuario": administrador.email})
@@ -34,7 +39,7 @@ def test_no_secret_reaches_events_or_logs(administrador, analista, console_log):
     api = Client()
     pair = api.post(
         reverse("auth-api:token"),
-        {"email": administrador.email, "password": TEST_PASSWORD},
+        {"email": administrador.email, "password": TEST_PASSWORD, "otp": recovery_codes[1]},
         content_type="application/json",
     ).json()
     api.get("/api/v1/audit/events/", HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
@@ -52,6 +57,9 @@ def test_no_secret_reaches_events_or_logs(administrador, analista, console_log):
     assert {"auth.token_obtain", "auth.token_refresh"} <= actions
     assert "access.denied" in actions and logs
     secrets = [TEST_PASSWORD, WRONG_PASSWORD, session_key, "eyJzZWNyZXQiOiJ0b2tlbiJ9"]
+    # (A 6-digit app code could match any number by chance: not searched for.)
+    secrets += [recovery_codes[0][::-1], recovery_codes[1]]
+    secrets += [administrador.totpdevice_set.get().key]
     secrets += ["chave-secreta-123", other.session.session_key]
     secrets += [pair["access"], pair["refresh"], refreshed["access"], refreshed["refresh"]]
     if csrf_token:
