@@ -6,6 +6,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from accounts.dashboard import CARDS
+from accounts.mfa.devices import has_mfa
+from accounts.mfa.tests.helpers import second_step_in_browser
 from conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +32,8 @@ def _log_in(page, live_server, user):
     page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Senha").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Entrar").click()
+    if has_mfa(user):  # the Administrador fixture has enrolled (the role requires it)
+        second_step_in_browser(page, user)
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.mfa.tests.helpers import second_step_in_browser
 from conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,6 +18,7 @@ def _login(page, live_server, email, password):
 def test_administrator_filters_the_trail_by_action(page, live_server, administrador, analista):
     _login(page, live_server, analista.email, "Senha-errada-000")
     _login(page, live_server, administrador.email, TEST_PASSWORD)
+    second_step_in_browser(page, administrador)
     page.wait_for_url(f"{live_server.url}/")
 
     page.get_by_role("link", name="Auditoria").click()

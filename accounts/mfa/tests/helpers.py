@@ -47,3 +47,10 @@ def fresh_code(user) -> str:
         if step <= current + 1:
             return code_at(device.bin_key, step - current, now)
         time.sleep(30 - now % 30 + 0.05)
+
+
+def second_step_in_browser(page, user) -> None:
+    """Type a fresh code of ``user``'s app on the login's second step (Playwright page)."""
+    page.wait_for_url("**/conta/entrar/verificar/")
+    page.get_by_label("Código").fill(fresh_code(user))
+    page.get_by_role("button", name="Verificar").click()
