@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi import AutoSchema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,8 +63,25 @@ class TotpConfirmView(APIView):
         return Response(body)
 
 
+class _DeleteWithBodySchema(AutoSchema):
+    """Describe a DELETE's JSON body, which drf-spectacular leaves out for DELETE."""
+
+    def _get_request_body(self, direction="request"):
+        method, self.method = self.method, "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method
+
+
 class MfaView(APIView):
-    """Turn the caller's two-factor authentication off (not where the role requires it)."""
+    """Turn the caller's two-factor authentication off (not where the role requires it).
+
+    The current code travels in the JSON body, never in the URL (URLs end up in
+    access logs).
+    """
+
+    schema = _DeleteWithBodySchema()
 
     @extend_schema(
         request=CodeSerializer,

@@ -1,0 +1,68 @@
+"""The 2FA endpoints and the token endpoint answer what the OpenAPI schema says (schemathesis)."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
+from schemathesis.generation import GenerationMode
+
+pytestmark = pytest.mark.django_db
+
+MFA_PATHS = r"^/api/v1/auth/(mfa/.*|token/)$"
+EXAMPLES_PER_OPERATION = 15
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI app, keeping the test's DB connection open between requests."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield WSGIHandler()
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def auth(client, analista_2fa):
+    """Session cookie + CSRF token of an Analista with 2FA, as a browser would send them."""
+    client.force_login(analista_2fa)
+    token = "a" * 32
+    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}
+    return {"cookies": cookies, "headers": {"X-CSRFToken": token}}
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_fuzzing_the_2fa_endpoints_finds_no_500_and_no_schema_violation(wsgi_app, auth, mode):
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+    schema = schema.include(path_regex=MFA_PATHS)
+    schema.config.generation.update(with_security_parameters=False)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 4
+    operation_checks = [
+        checks.not_a_server_error,
+        checks.status_code_conformance,
+        checks.content_type_conformance,
+        checks.response_schema_conformance,
+    ]
+    if mode is GenerationMode.NEGATIVE:
+        operation_checks.append(checks.negative_data_rejection)
+    for operation in operations:
+        if mode is GenerationMode.NEGATIVE and operation.label == "POST /api/v1/auth/mfa/totp/":
+            continue  # no body and no parameters: nothing to get wrong
+
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def fuzz(case):
+            response = case.call(headers=auth["headers"], cookies=auth["cookies"])
+            case.validate_response(response, checks=operation_checks)
+
+        fuzz()
