@@ -140,41 +140,36 @@ class EnrolView(LoginRequiredMixin, View):
         return self._render(request, form, status=400)
 
 
-class RecoveryCodesView(LoginRequiredMixin, View):
+class _ConfirmedActionView(LoginRequiredMixin, View):
+    """A POST from the Segurança page confirmed with a current code; ``act`` does the rest."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                return self.act(request, form.cleaned_data["code"])
+            except ValidationError as exc:
+                form.add_error("code", exc)
+        return SecurityView().get(request, code_form=form, status=400)
+
+
+class RecoveryCodesView(_ConfirmedActionView):
     """New recovery codes (the old ones stop working), shown once."""
 
-    http_method_names = ["post"]
-
-    def post(self, request):
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                codes = services.mfa_recovery_codes_regenerate(
-                    user=request.user, code=form.cleaned_data["code"]
-                )
-            except ValidationError as exc:
-                form.add_error("code", exc)
-            else:
-                return _render_codes(request, codes)
-        return SecurityView().get(request, code_form=form, status=400)
+    def act(self, request, code):
+        codes = services.mfa_recovery_codes_regenerate(user=request.user, code=code)
+        return _render_codes(request, codes)
 
 
-class DisableView(LoginRequiredMixin, View):
+class DisableView(_ConfirmedActionView):
     """Turn two-factor authentication off (only where the role does not require it)."""
 
-    http_method_names = ["post"]
-
-    def post(self, request):
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.mfa_disable(user=request.user, code=form.cleaned_data["code"])
-            except ValidationError as exc:
-                form.add_error("code", exc)
-            else:
-                messages.success(request, _("Verificação em duas etapas desativada."))
-                return redirect("mfa:security")
-        return SecurityView().get(request, code_form=form, status=400)
+    def act(self, request, code):
+        services.mfa_disable(user=request.user, code=code)
+        messages.success(request, _("Verificação em duas etapas desativada."))
+        return redirect("mfa:security")
 
 
 class PolicyView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -2,27 +2,19 @@
 
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
+from clientes.tests import test_api_schema
+
 pytestmark = pytest.mark.django_db
+
+# The same WSGI app fixture as the client API's fuzzing.
+wsgi_app = test_api_schema.wsgi_app
 
 MFA_PATHS = r"^/api/v1/auth/(mfa/.*|token/)$"
 EXAMPLES_PER_OPERATION = 15
-
-
-@pytest.fixture
-def wsgi_app():
-    """Django's WSGI app, keeping the test's DB connection open between requests."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield WSGIHandler()
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture
