@@ -2,7 +2,6 @@
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
@@ -10,11 +9,10 @@ from clientes.tests import test_api_schema
 
 pytestmark = pytest.mark.django_db
 
-# The same WSGI app fixture as the client API's fuzzing.
+# The same WSGI app fixture and fuzzing loop as the client API's.
 wsgi_app = test_api_schema.wsgi_app
 
 MFA_PATHS = r"^/api/v1/auth/(mfa/.*|token/)$"
-EXAMPLES_PER_OPERATION = 15
 
 
 @pytest.fixture
@@ -44,17 +42,4 @@ def test_fuzzing_the_2fa_endpoints_finds_no_500_and_no_schema_violation(wsgi_app
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and operation.label == "POST /api/v1/auth/mfa/totp/":
             continue  # no body and no parameters: nothing to get wrong
-
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy(generation_mode=mode))
-        def fuzz(case):
-            response = case.call(headers=auth["headers"], cookies=auth["cookies"])
-            case.validate_response(response, checks=operation_checks)
-
-        fuzz()
+        test_api_schema._fuzz(operation, mode, operation_checks, auth)
