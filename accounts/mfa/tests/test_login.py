@@ -140,3 +140,29 @@ def test_the_django_admin_login_sends_to_ours(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN_URL}?next=/admin/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_sent_twice_at_once_logs_in_only_once(analista_2fa):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+    from django.test import Client
+
+    clients = [Client(), Client()]
+    for each in clients:
+        password_step(each, analista_2fa)
+    code = fresh_code(analista_2fa)
+    barrier = Barrier(2)
+
+    def send(each):
+        barrier.wait()
+        try:
+            return code_step(each, code).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(pool.map(send, clients))
+    assert statuses == [302, 400]
