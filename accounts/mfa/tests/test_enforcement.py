@@ -30,7 +30,10 @@ def new_admin(django_user_model, roles):
 
 
 def test_by_default_administrador_and_encarregado_require_2fa(roles):
-    assert role_policies() == {ANALISTA: False, GERENTE: False, ADMINISTRADOR: True}
+    policies = role_policies()
+    assert list(policies) == list(ROLE_LABELS)
+    assert policies == {role: role in (ADMINISTRADOR, "Encarregado") for role in ROLE_LABELS}
+    assert policies[ANALISTA] is policies[GERENTE] is False
 
 
 def test_an_unenrolled_administrador_goes_to_enrolment_and_nowhere_else(client, new_admin):
@@ -73,7 +76,8 @@ def test_an_administrator_changes_which_roles_require_it(
         assert f'name="papel_{role}"' in page
     response = client.post(POLICY_URL, {f"papel_{ANALISTA}": "on"})
     assert response.status_code == 302
-    assert role_policies() == {ANALISTA: True, GERENTE: False, ADMINISTRADOR: False}
+    # Every role not ticked is optional now, Administrador included.
+    assert role_policies() == {role: role == ANALISTA for role in ROLE_LABELS}
     event = AuditEvent.objects.get(action=Action.MFA_POLICY_UPDATE)
     assert event.actor_id == administrador.pk
     assert event.details["changes"][ANALISTA] == {"before": False, "after": True}
