@@ -69,7 +69,10 @@ def administrador(db, roles, django_user_model):
 
 @pytest.fixture
 def encarregado(db, roles, django_user_model):
-    return _make_user(django_user_model, "encarregado@teste.com.br", ENCARREGADO)
+    """An Encarregado who has enrolled an authenticator app (the role requires 2FA by default)."""
+    user = _make_user(django_user_model, "encarregado@teste.com.br", ENCARREGADO)
+    enrol(user)
+    return user
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ appears in Configurações → Segurança with its default at once.
 """
 
 from accounts.mfa.models import RolePolicy
-from accounts.roles import ADMINISTRADOR, ROLE_LABELS, user_role
+from accounts.roles import ADMINISTRADOR, ENCARREGADO, ROLE_LABELS, user_role
 
-# Roles that can read or govern every client's personal data. "Encarregado"
-# (the LGPD data protection officer) is spelled out so its default holds from
-# the moment the role exists in accounts.roles.
-REQUIRED_BY_DEFAULT = frozenset({ADMINISTRADOR, "Encarregado"})
+# Roles that can read or govern every client's personal data.
+REQUIRED_BY_DEFAULT = frozenset({ADMINISTRADOR, ENCARREGADO})
 
 
 def role_policies() -> dict[str, bool]:

@@ -3,6 +3,8 @@ the client, and an analyst's search no longer shows it."""
 
 import pytest
 
+from accounts.mfa.devices import has_mfa
+from accounts.mfa.tests.helpers import second_step_in_browser
 from conftest import TEST_PASSWORD
 from lgpd.models import SolicitacaoTitular
 from lgpd.tests.conftest import make_cliente
@@ -17,6 +19,8 @@ def _login(page, live_server, user):
     page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Senha").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Entrar").click()
+    if has_mfa(user):  # the Encarregado fixture has enrolled (the role requires it)
+        second_step_in_browser(page, user)
     page.wait_for_url(f"{live_server.url}/")
 
 

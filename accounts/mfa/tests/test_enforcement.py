@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.mfa.policy import role_policies
 from accounts.mfa.tests.conftest import password_step
 from accounts.mfa.tests.helpers import fresh_code
-from accounts.roles import ADMINISTRADOR, ANALISTA, GERENTE, ROLE_LABELS
+from accounts.roles import ADMINISTRADOR, ANALISTA, ENCARREGADO, GERENTE, ROLE_LABELS
 from audit.choices import Action
 from audit.models import AuditEvent
 from conftest import TEST_PASSWORD
@@ -32,7 +32,7 @@ def new_admin(django_user_model, roles):
 def test_by_default_administrador_and_encarregado_require_2fa(roles):
     policies = role_policies()
     assert list(policies) == list(ROLE_LABELS)
-    assert policies == {role: role in (ADMINISTRADOR, "Encarregado") for role in ROLE_LABELS}
+    assert policies == {role: role in (ADMINISTRADOR, ENCARREGADO) for role in ROLE_LABELS}
     assert policies[ANALISTA] is policies[GERENTE] is False
 
 
@@ -95,10 +95,11 @@ def test_only_administrators_change_the_policy(client, gerente):
 
 
 def test_a_new_role_appears_with_its_default(admin_client_, monkeypatch):
-    monkeypatch.setitem(ROLE_LABELS, "Encarregado", "Encarregado")
+    monkeypatch.setitem(ROLE_LABELS, "Auditor", "Auditor externo")
     page = admin_client_.get(reverse("mfa:security")).content.decode()
-    assert 'name="papel_Encarregado" id="id_papel_Encarregado" checked' in page
-    assert role_policies()["Encarregado"] is True
+    assert 'name="papel_Auditor" id="id_papel_Auditor">' in page  # optional by default
+    assert f'name="papel_{ENCARREGADO}" id="id_papel_{ENCARREGADO}" checked' in page
+    assert role_policies()["Auditor"] is False
 
 
 def test_an_administrador_with_2fa_gets_the_second_step(client, administrador):
