@@ -39,6 +39,16 @@ def validation_error(exc) -> serializers.ValidationError:
     return serializers.ValidationError(detail)
 
 
+def service_validation_error(exc, attr: str = api_settings.NON_FIELD_ERRORS_KEY):
+    """Turn any service ValidationError into DRF's: keyed ones keep their keys,
+    a bare one (a message about the whole request) is reported under ``attr``."""
+    if hasattr(exc, "error_dict"):
+        return validation_error(exc)
+    return serializers.ValidationError(
+        {attr: [ErrorDetail(message, code=exc.code or "invalid") for message in exc.messages]}
+    )
+
+
 class _ClientErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
