@@ -55,20 +55,20 @@ class SavedCount:
 # --- reads --------------------------------------------------------------------
 
 
+def _with_pinned(queryset: QuerySet[SavedSearch], user) -> QuerySet[SavedSearch]:
+    pinned = SavedSearch.pinned_by.through.objects.filter(
+        savedsearch_id=OuterRef("pk"), user_id=user.pk
+    )
+    return queryset.select_related("owner").annotate(is_pinned=Exists(pinned))
+
+
 def saved_search_list(*, user) -> QuerySet[SavedSearch]:
     """Return the saved searches ``user`` sees: their own and the shared ones.
 
     Each carries ``is_pinned`` (pinned to this user's dashboard).
     """
-    pinned = SavedSearch.pinned_by.through.objects.filter(
-        savedsearch_id=OuterRef("pk"), user_id=user.pk
-    )
-    return (
-        SavedSearch.objects.filter(Q(owner=user) | Q(shared=True))
-        .select_related("owner")
-        .annotate(is_pinned=Exists(pinned))
-        .order_by("nome", "id")
-    )
+    visible = SavedSearch.objects.filter(Q(owner=user) | Q(shared=True))
+    return _with_pinned(visible, user).order_by("nome", "id")
 
 
 def saved_search_pinned(*, user) -> QuerySet[SavedSearch]:
@@ -77,12 +77,16 @@ def saved_search_pinned(*, user) -> QuerySet[SavedSearch]:
 
 
 def saved_search_get(*, user, saved_id) -> SavedSearch:
-    """Return the saved search ``saved_id`` if ``user`` sees it, else raise Http404."""
+    """Return the saved search ``saved_id`` if ``user`` may reach it, else raise Http404."""
     try:
         saved_id = int(saved_id)
     except (TypeError, ValueError):
         raise Http404("No SavedSearch matches the given query.") from None
-    found = saved_search_list(user=user).filter(pk=saved_id).first()
+    # Administrators reach anyone's (to delete it); the others what they see.
+    if user.has_perm("clientes.delete_savedsearch"):
+        found = _with_pinned(SavedSearch.objects.filter(pk=saved_id), user).first()
+    else:
+        found = saved_search_list(user=user).filter(pk=saved_id).first()
     if found is None:
         raise Http404("No SavedSearch matches the given query.")
     return found
