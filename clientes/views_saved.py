@@ -19,6 +19,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from clientes import saved_searches as svc
 
 SEARCH_PERMISSION = svc.SEARCH_PERMISSION
+# Not "nome": that is the search's name filter, posted alongside.
+NOME_FIELD = "nome_pesquisa"
 
 
 def _list_page(request, errors=(), status=200):
@@ -65,7 +67,7 @@ def saved_create(request):
     try:
         saved = svc.saved_search_create(
             user=request.user,
-            nome=request.POST.get("nome", ""),
+            nome=request.POST.get(NOME_FIELD, ""),
             params=request.POST,
             shared=request.POST.get("shared") == "on",
         )
@@ -86,7 +88,7 @@ def saved_update(request, pk):
         saved = svc.saved_search_update(
             user=request.user,
             saved=saved,
-            nome=post.get("nome") if "nome" in post else None,
+            nome=post.get(NOME_FIELD) if NOME_FIELD in post else None,
             params=post if post.get("criterios") == "atuais" else None,
             shared=post.get("shared") == "on" if "shared_present" in post else None,
         )

@@ -78,7 +78,7 @@ url_rules.update(
     {
         "clientes:saved_list": page(ANALISTA),
         "clientes:saved_create": page(
-            ANALISTA, ok=302, method="post", data={"nome": "X", "uf": "SP"}
+            ANALISTA, ok=302, method="post", data={"nome_pesquisa": "X", "uf": "SP"}
         ),
         # Only the owner (or an administrator) renames or deletes; others see it shared: 403.
         "clientes:saved_update": custom(
