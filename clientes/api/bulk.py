@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clientes import bulk
-from clientes.api.errors import service_validation_error
+from clientes.api.saved_searches import SearchFiltersSerializer, api_error, declare_service_errors
 from clientes.api.search import CanViewClientes
 from clientes.models import BulkAction, BulkActionType, BulkStatus
 from clientes.saved_searches import SAVED_PARAM
@@ -34,10 +35,8 @@ class MayRunBulk(BasePermission):
 
 class BulkRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=BulkActionType.values)
-    filters = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=254),
-        required=False,
-        help_text=_("Os parâmetros da pesquisa de clientes."),
+    filters = SearchFiltersSerializer(
+        required=False, help_text=_("Os parâmetros da pesquisa de clientes.")
     )
     saved = serializers.IntegerField(
         required=False, min_value=1, help_text=_("Uma pesquisa salva (os filtros a restringem).")
@@ -52,7 +51,7 @@ class BulkRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         if not attrs.get("filters") and "saved" not in attrs:
             raise serializers.ValidationError(
-                _("Informe os filtros da pesquisa ou uma pesquisa salva (saved)."), code="required"
+                _("Informe os filtros da pesquisa ou uma pesquisa salva (saved)."), code="invalid"
             )
         return attrs
 
@@ -106,6 +105,21 @@ def _job(request, pk) -> BulkAction:
     return job
 
 
+def _service_errors(view):
+    codes = {
+        "filters": ["invalid", "null"],
+        "non_field_errors": [
+            "invalid",
+            "bulk_limit",
+            "bulk_empty",
+            "sem_criterios",
+            "bulk_not_draft",
+        ],
+    }
+    return declare_service_errors(view, ("action", "motivo", "saved"), ["post"], codes)
+
+
+@_service_errors
 class BulkActionCreateView(APIView):
     permission_classes = [IsAuthenticated, MayRunBulk]
 
@@ -141,7 +155,7 @@ class BulkActionCreateView(APIView):
             )
             job = bulk.bulk_confirm(user=request.user, job=job)
         except DjangoValidationError as error:
-            raise service_validation_error(error) from error
+            raise api_error(error) from error
         body = _data(request, job)
         if job.is_finished:
             return Response(body)
@@ -156,6 +170,7 @@ class BulkActionDetailView(APIView):
         return Response(_data(request, _job(request, pk)))
 
 
+@extend_validation_errors(["bulk_finished"], field_name="non_field_errors", methods=["post"])
 class BulkActionCancelView(APIView):
     permission_classes = [IsAuthenticated, CanViewClientes]
 
@@ -173,5 +188,5 @@ class BulkActionCancelView(APIView):
         try:
             job = bulk.bulk_cancel(user=request.user, job=job)
         except DjangoValidationError as error:
-            raise service_validation_error(error) from error
+            raise api_error(error) from error
         return Response(_data(request, job))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 from clientes import saved_searches as svc
 from clientes.api.errors import service_validation_error
 from clientes.api.search import CanViewClientes
+from clientes.filters import ClienteFilterSet
 
 
 class SavedSearchSerializer(serializers.Serializer):
@@ -38,11 +40,38 @@ class SavedSearchSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+FILTER_NAMES = tuple(ClienteFilterSet.base_filters)
+# The search parameters as a JSON object: one optional text property per filter.
+SearchFiltersSerializer = type(
+    "SearchFilters",
+    (serializers.Serializer,),
+    {
+        name: serializers.CharField(
+            required=False, allow_blank=True, max_length=254, help_text=str(spec.label)
+        )
+        for name, spec in ClienteFilterSet.base_filters.items()
+    },
+)
+
+
+def api_error(error: DjangoValidationError, attr: str = "non_field_errors"):
+    """Return the 400 of a service error, filter errors under ``filters.<name>``."""
+    return service_validation_error(error, attr, nested=("filters", FILTER_NAMES))
+
+
+def declare_service_errors(view, fields: tuple[str, ...], methods: list[str], codes: dict):
+    """Declare what the services raise, so the schema lists every error code."""
+    for name in (*fields, *(f"filters.{n}" for n in FILTER_NAMES)):
+        view = extend_validation_errors(["invalid"], field_name=name, methods=methods)(view)
+    for name, extra in codes.items():
+        view = extend_validation_errors(extra, field_name=name, methods=methods)(view)
+    return view
+
+
 class SavedSearchWriteSerializer(serializers.Serializer):
     nome = serializers.CharField(max_length=svc.NOME_MAX)
-    filters = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=254),
-        help_text=_('Os mesmos parâmetros da pesquisa, ex. {"uf": "SP", "idade_min": "60"}.'),
+    filters = SearchFiltersSerializer(
+        help_text=_('Os mesmos parâmetros da pesquisa, ex. {"uf": "SP", "idade_min": "60"}.')
     )
     shared = serializers.BooleanField(required=False, default=False)
     pinned = serializers.BooleanField(required=False, default=True)
@@ -78,6 +107,16 @@ def _valid(serializer_class, request, partial=False) -> dict:
     return serializer.validated_data
 
 
+def _service_errors(view):
+    codes = {
+        "filters": ["sem_criterios", "invalid", "required", "null"],
+        "nome": ["invalid"],
+        "shared": ["invalid"],
+    }
+    return declare_service_errors(view, (), ["post", "patch"], codes)
+
+
+@_service_errors
 class SavedSearchListView(APIView):
     """The saved searches the user sees, and saving a new one."""
 
@@ -109,10 +148,11 @@ class SavedSearchListView(APIView):
                 pinned=data["pinned"],
             )
         except DjangoValidationError as error:
-            raise service_validation_error(error, "filters") from error
+            raise api_error(error, "filters") from error
         return Response(_data(saved, request.user), status=status.HTTP_201_CREATED)
 
 
+@_service_errors
 class SavedSearchDetailView(APIView):
     """One saved search: read it, rename/re-criteria/(un)share/(un)pin it, delete it."""
 
@@ -150,7 +190,7 @@ class SavedSearchDetailView(APIView):
             if "pinned" in data:
                 svc.saved_search_pin(user=request.user, saved=saved, pinned=data["pinned"])
         except DjangoValidationError as error:
-            raise service_validation_error(error, "filters") from error
+            raise api_error(error, "filters") from error
         return Response(_data(svc.saved_search_get(user=request.user, saved_id=pk), request.user))
 
     @extend_schema(
