@@ -107,16 +107,16 @@ def _valid(serializer_class, request, partial=False) -> dict:
     return serializer.validated_data
 
 
-def _service_errors(view):
+def _service_errors(method: str):
     codes = {
         "filters": ["sem_criterios", "invalid", "required", "null"],
         "nome": ["invalid"],
         "shared": ["invalid"],
     }
-    return declare_service_errors(view, (), ["post", "patch"], codes)
+    return lambda view: declare_service_errors(view, (), [method], codes)
 
 
-@_service_errors
+@_service_errors("post")
 class SavedSearchListView(APIView):
     """The saved searches the user sees, and saving a new one."""
 
@@ -152,7 +152,7 @@ class SavedSearchListView(APIView):
         return Response(_data(saved, request.user), status=status.HTTP_201_CREATED)
 
 
-@_service_errors
+@_service_errors("patch")
 class SavedSearchDetailView(APIView):
     """One saved search: read it, rename/re-criteria/(un)share/(un)pin it, delete it."""
 
