@@ -76,7 +76,7 @@ _PROGRESS_SQL = """
 
 @dataclass(frozen=True)
 class BatchStats:
-    """What one batch did and how long its transaction held its row locks."""
+    """What one batch did and how long its transaction (its row locks) lasted."""
 
     size: int
     changed: int
@@ -246,6 +246,7 @@ def bulk_run(*, job_id, on_batch: Callable[[BatchStats], None] | None = None) ->
         status=BulkStatus.RUNNING
     )
     while True:
+        began = time.monotonic()
         with transaction.atomic():
             state = (
                 BulkAction.objects.select_for_update()
@@ -256,14 +257,20 @@ def bulk_run(*, job_id, on_batch: Callable[[BatchStats], None] | None = None) ->
                 return None  # another run of the same job finished it
             if state.cancel_requested or state.processed >= job.total:
                 return _finish(job, cancelled=state.processed < job.total)
-            stats = _apply_batch(job, state.processed)
+            size, changed = _apply_batch(job, state.processed)
         if on_batch is not None:
-            on_batch(stats)
+            # Row locks live from the UPDATE to the commit: this transaction's span.
+            seconds = time.monotonic() - began
+            on_batch(
+                BatchStats(size=size, changed=changed, skipped=size - changed, seconds=seconds)
+            )
 
 
-def _apply_batch(job: BulkAction, start: int) -> BatchStats:
-    """Change one batch of the snapshot from ``start`` (in the caller's transaction)."""
-    began = time.monotonic()
+def _apply_batch(job: BulkAction, start: int) -> tuple[int, int]:
+    """Change one batch of the snapshot from ``start`` (in the caller's transaction).
+
+    Returns how many clients the batch held and how many it changed.
+    """
     ids = job.ids[start : start + BATCH_SIZE]
     deactivate = job.action == BulkActionType.DEACTIVATE
     with connection.cursor() as cursor:
@@ -287,12 +294,7 @@ def _apply_batch(job: BulkAction, start: int) -> BatchStats:
         )
     # The UPDATE bypasses model signals: invalidate these clients ourselves.
     invalidate_on_commit(ids=changed.keys(), cpfs=changed.values())
-    return BatchStats(
-        size=len(ids),
-        changed=len(changed),
-        skipped=len(skipped),
-        seconds=time.monotonic() - began,
-    )
+    return len(ids), len(changed)
 
 
 def _finish(job: BulkAction, *, cancelled: bool, error: str = "") -> BulkAction:
