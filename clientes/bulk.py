@@ -198,8 +198,12 @@ def bulk_confirm(*, user, job: BulkAction) -> BulkAction:
             transaction.on_commit(lambda: _enqueue(job.pk))
     if inline:
         # One transaction: a small action is all or nothing, like a single edit.
-        with transaction.atomic():
-            bulk_run(job_id=job.pk)
+        try:
+            with transaction.atomic():
+                bulk_run(job_id=job.pk)
+        except Exception:
+            bulk_fail(job_id=job.pk, message=_("A ação foi interrompida por um erro interno."))
+            raise
     job.refresh_from_db()
     return job
 
@@ -262,8 +266,9 @@ def bulk_run(*, job_id, on_batch: Callable[[BatchStats], None] | None = None) ->
                 return _finish(job, cancelled=state.processed < job.total)
             size, changed = _apply_batch(job, state.processed)
         if on_batch is not None:
-            # Row locks live from the UPDATE to the commit, not through the cache invalidation.
-            seconds = committed[0] - began
+            # Row locks live from the UPDATE to the commit, not through the cache
+            # invalidation (no commit here when a caller's transaction wraps the run).
+            seconds = (committed[0] if committed else time.monotonic()) - began
             on_batch(
                 BatchStats(size=size, changed=changed, skipped=size - changed, seconds=seconds)
             )
