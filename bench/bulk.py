@@ -22,7 +22,7 @@ import random
 import threading
 import time
 
-from bench.common import BENCH_DATABASE, git_commit, print_table, summarize
+from bench.common import git_commit, print_table, setup_django_on_bench_database, summarize
 
 SEARCHES = [
     {"q": "maria silva"}, {"q": "jose santos"}, {"nome": "ana paula"}, {"q": "oliveira"},
@@ -33,17 +33,8 @@ SEARCHES = [
 
 
 def _setup() -> None:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gestao_clientes")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("HTTPS_ONLY", "false")
-    os.environ.setdefault("STATIC_MANIFEST", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
     os.environ["CACHE_SEARCH_TTL"] = "0"  # every search runs its SQL
-    import django
-
-    django.setup()
+    setup_django_on_bench_database()
 
 
 def _pick_uf(target: int) -> tuple[str, int]:

@@ -70,28 +70,27 @@ def bulk_detail(request, pk):
     return render(request, "clientes/bulk_detail.html", context)
 
 
+def _act(request, pk, service, done_message: str):
+    """Run ``service`` on the job, then back to its page with the outcome as a message."""
+    job = _job(request, pk)
+    try:
+        job = service(user=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done_message)
+    return redirect(job)
+
+
 @login_required
 @require_POST
 def bulk_confirm(request, pk):
-    job = _job(request, pk)
-    try:
-        job = bulk.bulk_confirm(user=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(job)
-    if job.status == BulkStatus.DONE:
-        messages.success(request, _("Ação concluída."))
-    return redirect(job)
+    """Apply the reviewed snapshot (now, or as a background job)."""
+    return _act(request, pk, bulk.bulk_confirm, _("Ação confirmada."))
 
 
 @login_required
 @require_POST
 def bulk_cancel(request, pk):
-    job = _job(request, pk)
-    try:
-        job = bulk.bulk_cancel(user=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Cancelamento solicitado."))
-    return redirect(job)
+    """Drop a reviewed action, or stop a running one after its current batch."""
+    return _act(request, pk, bulk.bulk_cancel, _("Cancelamento solicitado."))
