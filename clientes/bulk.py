@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -41,6 +41,7 @@ from clientes.masking import CpfUse, cpf_for
 from clientes.models import BulkAction, BulkActionType, BulkStatus, Cliente
 from clientes.saved_searches import SAVED_PARAM, clean_criteria, params_with_saved
 from clientes.selectors import cliente_search
+from common import replicas
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,18 @@ _PROGRESS_SQL = """
            skipped_ids = skipped_ids || %(skipped)s::bigint[]
      WHERE id = %(job)s
 """
+
+
+def _on_primary(service):
+    """Run ``service`` reading the primary: a job's state and snapshot never come from a
+    replica that has not replayed the latest batch (``common.replicas``)."""
+
+    @wraps(service)
+    def run(*args, **kwargs):
+        with replicas.reading_from("primary"):
+            return service(*args, **kwargs)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,7 @@ def _clean_motivo(action: str, motivo) -> str:
     return motivo if action == BulkActionType.DEACTIVATE else ""
 
 
+@_on_primary
 def bulk_prepare(*, user, action: str, params: Mapping, motivo: str = "") -> BulkAction:
     """Snapshot the clients ``action`` would change in the search ``params``.
 
@@ -177,6 +191,7 @@ def bulk_sample(*, user, job: BulkAction, size: int = SAMPLE_SIZE) -> list[dict]
     ]
 
 
+@_on_primary
 def bulk_confirm(*, user, job: BulkAction) -> BulkAction:
     """Apply the confirmed snapshot: now when small, else through a Celery job.
 
@@ -214,6 +229,7 @@ def _enqueue(job_id) -> None:
     bulk_run_task.delay(str(job_id))
 
 
+@_on_primary
 def bulk_cancel(*, user, job: BulkAction) -> BulkAction:
     """Stop ``job`` after its current batch (or drop it before confirmation).
 
@@ -236,6 +252,7 @@ def bulk_cancel(*, user, job: BulkAction) -> BulkAction:
     return job
 
 
+@_on_primary
 def bulk_run(*, job_id, on_batch: Callable[[BatchStats], None] | None = None) -> BulkAction | None:
     """Apply the snapshot of a confirmed job, batch by batch, then record it.
 
@@ -345,6 +362,7 @@ def _finish(job: BulkAction, *, cancelled: bool, error: str = "") -> BulkAction:
     return final
 
 
+@_on_primary
 def bulk_fail(*, job_id, message: str) -> None:
     """Mark a job that raised as failed, recording what its committed batches changed."""
     with transaction.atomic():

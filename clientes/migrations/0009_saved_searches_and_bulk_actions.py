@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clientes", "0007_other_addresses_on_clientes"),
+        ("clientes", "0008_set_based_address_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
