@@ -144,8 +144,10 @@ def bulk_prepare(*, user, action: str, params: Mapping, motivo: str = "") -> Bul
     motivo = _clean_motivo(action, motivo)
     saved_id = params.get(SAVED_PARAM)
     criteria = clean_criteria(params_with_saved(user=user, params=params))
-    changes = Cliente.objects.filter(ativo=action == BulkActionType.DEACTIVATE)
-    matches = cliente_search(user=user, params=criteria).filter(pk__in=changes.values("pk"))
+    # Only the clients the action changes count (deactivating inactive ones is no change).
+    matches = cliente_search(user=user, params=criteria).filter(
+        ativo=action == BulkActionType.DEACTIVATE
+    )
     limit = current_settings().bulk_row_limit
     rows = list(matches.order_by("pk").values_list("pk", "versao")[: limit + 1])
     if len(rows) > limit:
