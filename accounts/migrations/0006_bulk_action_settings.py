@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_role_groups"),
+        ("accounts", "0005_system_settings_export_limits"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clientes", "0008_set_based_address_triggers"),
+        ("clientes", "0009_lgpd_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
