@@ -182,12 +182,13 @@ def saved_search_count(*, user, saved: SavedSearch) -> SavedCount | None:
     key = normalized(filterset)
     today = timezone.localdate()  # ages move with the day
 
-    def compute() -> SavedCount:
+    def compute() -> int:
         matches = cliente_search(user=user, params=saved.filters).order_by()
-        found = matches.values("pk")[: search.COUNT_CAP + 1].count()
-        return SavedCount(count=found, exact=found <= search.COUNT_CAP)
+        return matches.values("pk")[: search.COUNT_CAP + 1].count()
 
-    return cached((_COUNT_LAYOUT, today.isoformat(), key), compute)
+    # The cache holds plain data only (clientes.cache.codec): the number, not a SavedCount.
+    found = cached((_COUNT_LAYOUT, today.isoformat(), key), compute)
+    return SavedCount(count=found, exact=found <= search.COUNT_CAP)
 
 
 # --- writes -------------------------------------------------------------------
