@@ -82,9 +82,18 @@ url_rules.update(
         ),
         # Only the owner (or an administrator) renames or deletes; others see it shared: 403.
         "clientes:saved_update": custom(
-            LOGIN, 302, 403, 302, method="post", kwargs=_shared_search, data=_KEEP_SHARED
+            LOGIN,
+            302,
+            403,
+            302,
+            encarregado=403,
+            method="post",
+            kwargs=_shared_search,
+            data=_KEEP_SHARED,
         ),
-        "clientes:saved_delete": custom(LOGIN, 302, 403, 302, method="post", kwargs=_shared_search),
+        "clientes:saved_delete": custom(
+            LOGIN, 302, 403, 302, encarregado=403, method="post", kwargs=_shared_search
+        ),
         "clientes:saved_pin": page(
             ANALISTA, ok=302, method="post", kwargs=_shared_search, data={"pinned": "1"}
         ),
