@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clientes", "0009_lgpd_state"),
+        ("clientes", "0010_name_spellings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
