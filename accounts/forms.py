@@ -181,4 +181,7 @@ class SystemSettingsForm(forms.ModelForm):
             "export_max_pending_per_user",
             "export_disk_limit_mb",
             "audit_retention_days",
+            "bulk_row_limit",
+            "bulk_sync_row_limit",
+            "bulk_analista_allowed",
         ]

@@ -134,6 +134,22 @@ class SystemSettings(models.Model):
         default=5 * 365,
         validators=[MinValueValidator(180), MaxValueValidator(20 * 365)],
     )
+    bulk_row_limit = models.PositiveIntegerField(
+        _("limite de clientes por ação em lote"),
+        default=50_000,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    bulk_sync_row_limit = models.PositiveIntegerField(
+        _("ação em lote imediata até (clientes)"),
+        default=2_000,
+        validators=[MinValueValidator(0), MaxValueValidator(50_000)],
+        help_text=_("Acima disso a ação roda em segundo plano, com progresso e cancelamento."),
+    )
+    bulk_analista_allowed = models.BooleanField(
+        _("analistas podem agir em lote"),
+        default=False,
+        help_text=_("Inativar e reativar todos os clientes de uma pesquisa."),
+    )
     updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
     updated_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -156,6 +172,14 @@ class SystemSettings(models.Model):
                 {
                     "export_sync_row_limit": _(
                         "Não pode ser maior que o limite de linhas por exportação."
+                    )
+                }
+            )
+        if self.bulk_sync_row_limit > self.bulk_row_limit:
+            raise ValidationError(
+                {
+                    "bulk_sync_row_limit": _(
+                        "Não pode ser maior que o limite de clientes por ação em lote."
                     )
                 }
             )

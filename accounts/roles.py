@@ -29,7 +29,14 @@ _ANALISTA_PERMS = [
 ]
 ROLE_PERMISSIONS = {
     ANALISTA: _ANALISTA_PERMS,
-    GERENTE: [*_ANALISTA_PERMS, "clientes.view_cpf_completo", "monitoring.view_dailyusage"],
+    GERENTE: [
+        *_ANALISTA_PERMS,
+        "clientes.view_cpf_completo",
+        "monitoring.view_dailyusage",
+        # Share saved searches and act on every client of a search (clientes.bulk).
+        "clientes.share_savedsearch",
+        "clientes.add_bulkaction",
+    ],
     ADMINISTRADOR: None,  # None: every permission of the project's apps
     # Answers data subjects: finds and reads clients (full CPF, blocked ones
     # included) and holds every permission of the lgpd app.

@@ -33,6 +33,8 @@ class Action(models.TextChoices):
     CLIENTE_BULK_CREATE = "cliente.bulk_create", _("Clientes cadastrados em lote")
     CLIENTE_BULK_UPDATE = "cliente.bulk_update", _("Clientes alterados em lote")
     CLIENTE_BULK_DELETE = "cliente.bulk_delete", _("Clientes excluídos em lote")
+    CLIENTE_BULK_DEACTIVATE = "cliente.bulk_deactivate", _("Clientes de uma pesquisa inativados")
+    CLIENTE_BULK_REACTIVATE = "cliente.bulk_reactivate", _("Clientes de uma pesquisa reativados")
     # Clients: reads
     CLIENTE_VIEW = "cliente.view", _("Perfil de cliente visualizado")
     CLIENTE_SEARCH = "cliente.search", _("Pesquisa de clientes")
@@ -48,6 +50,10 @@ class Action(models.TextChoices):
     LGPD_CONSENT = "lgpd.consent", _("Consentimento registrado")
     LGPD_RETENTION = "lgpd.retention", _("Regra de retenção executada")
     LGPD_SETTINGS_UPDATE = "lgpd.settings_update", _("Configurações LGPD alteradas")
+    # Saved searches
+    SAVED_SEARCH_CREATE = "saved_search.create", _("Pesquisa salva")
+    SAVED_SEARCH_UPDATE = "saved_search.update", _("Pesquisa salva alterada")
+    SAVED_SEARCH_DELETE = "saved_search.delete", _("Pesquisa salva excluída")
     # Exports
     EXPORT_REQUEST = "export.request", _("Exportação solicitada")
     EXPORT_COMPLETE = "export.complete", _("Exportação concluída")

@@ -13,6 +13,20 @@ BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "gestao_clientes_bench")
 BENCH_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "1000000"))
 
 
+def setup_django_on_bench_database() -> None:
+    """Point Django at BENCH_DATABASE (production-like settings) and set it up."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gestao_clientes")
+    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("HTTPS_ONLY", "false")
+    os.environ.setdefault("STATIC_MANIFEST", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+    import django
+
+    django.setup()
+
+
 def git_commit() -> str:
     try:
         return subprocess.check_output(

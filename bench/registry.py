@@ -15,22 +15,9 @@ import os
 import random
 import time
 
-from bench.common import BENCH_DATABASE, git_commit, print_table, summarize
+from bench.common import git_commit, print_table, setup_django_on_bench_database, summarize
 
 TARGET_MS = 300.0  # PRD: search answers in ≤ 300 ms; the profile and API aim no lower
-
-
-def _setup():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gestao_clientes")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("HTTPS_ONLY", "false")
-    os.environ.setdefault("STATIC_MANIFEST", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    import django
-
-    django.setup()
 
 
 def _timed(fn, n):
@@ -46,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300)
     args = parser.parse_args()
-    _setup()
+    setup_django_on_bench_database()
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

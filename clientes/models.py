@@ -4,6 +4,8 @@ Identifiers are stored normalised (CPF 11 digits, CEP 8 digits, phone DDD +
 number as digits) and formatted only for display, by ``clientes.br``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -307,3 +309,130 @@ class ConsistencyCheck(models.Model):
 
     def __str__(self):
         return f"{self.ran_at:%Y-%m-%d %H:%M} {self.ratio:.4%}"
+
+
+class SavedSearch(models.Model):
+    """A named set of search criteria (never its results), private or shared.
+
+    ``filters`` holds the public parameters of ``ClienteFilterSet``; they are
+    validated when saved and again whenever the search runs, so criteria that
+    no longer validate (an option removed since) are reported, not run.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dono"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    nome = models.CharField(_("nome"), max_length=100)
+    filters = models.JSONField(_("critérios"), default=dict)
+    shared = models.BooleanField(
+        _("compartilhada"), default=False, help_text=_("Visível para todos os usuários.")
+    )
+    pinned_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fixada no painel de"),
+        blank=True,
+        related_name="pinned_searches",
+    )
+    created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("atualizada em"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pesquisa salva")
+        verbose_name_plural = _("pesquisas salvas")
+        ordering = ["nome", "id"]
+        permissions = [("share_savedsearch", _("Pode compartilhar pesquisas salvas"))]
+        indexes = [
+            models.Index(fields=["owner", "nome"], name="saved_search_owner_nome"),
+            models.Index(fields=["nome"], condition=Q(shared=True), name="saved_search_shared"),
+        ]
+        constraints = [
+            # One name per owner ("Inativos SP" twice would be ambiguous in the menu).
+            models.UniqueConstraint(F("owner"), Lower("nome"), name="saved_search_owner_nome_ci"),
+        ]
+
+    def __str__(self):
+        return self.nome
+
+
+class BulkActionType(models.TextChoices):
+    DEACTIVATE = "deactivate", _("Inativar")
+    REACTIVATE = "reactivate", _("Reativar")
+
+
+class BulkStatus(models.TextChoices):
+    DRAFT = "draft", _("Aguardando confirmação")
+    PENDING = "pending", _("Na fila")
+    RUNNING = "running", _("Em andamento")
+    DONE = "done", _("Concluída")
+    CANCELLED = "cancelled", _("Cancelada")
+    FAILED = "failed", _("Falhou")
+
+
+class BulkAction(models.Model):
+    """An action on every client a search matched, frozen as a snapshot of ids.
+
+    ``ids``/``versoes`` are the clients (and the version of each) counted when
+    the user was asked to confirm: the action applies to them only, and skips
+    (lists in ``skipped_ids``) any that someone changed since. Run by
+    ``clientes.bulk`` in batches; ``processed`` is how far it got.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solicitante"),
+        on_delete=models.PROTECT,
+        related_name="bulk_actions",
+    )
+    action = models.CharField(_("ação"), max_length=10, choices=BulkActionType.choices)
+    motivo = models.CharField(_("motivo"), max_length=255, blank=True)
+    filters = models.JSONField(_("critérios"), default=dict, blank=True)
+    saved_search = models.ForeignKey(
+        SavedSearch,
+        verbose_name=_("pesquisa salva"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    versoes = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
+    status = models.CharField(
+        _("situação"), max_length=10, choices=BulkStatus.choices, default=BulkStatus.DRAFT
+    )
+    processed = models.PositiveIntegerField(_("processados"), default=0)
+    changed_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    skipped_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    cancel_requested = models.BooleanField(_("cancelamento pedido"), default=False)
+    error = models.TextField(_("erro"), blank=True)
+    created_at = models.DateTimeField(_("solicitada em"), auto_now_add=True)
+    started_at = models.DateTimeField(_("iniciada em"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("concluída em"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ação em lote")
+        verbose_name_plural = _("ações em lote")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="bulk_action_owner_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {len(self.ids)}"
+
+    def get_absolute_url(self):
+        return reverse("clientes:bulk_detail", args=[self.pk])
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BulkStatus.DONE, BulkStatus.CANCELLED, BulkStatus.FAILED)
+
+    @property
+    def progress(self) -> int:
+        """Percent of the snapshot processed."""
+        return 100 if not self.ids else min(100, self.processed * 100 // len(self.ids))

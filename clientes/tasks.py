@@ -3,7 +3,9 @@
 import logging
 
 from celery import shared_task
+from django.utils.translation import gettext as _
 
+from clientes import bulk
 from clientes.cache import store
 from clientes.cache.reconcile import reconcile
 
@@ -19,3 +21,23 @@ def cache_reconcile() -> dict | None:
         logger.warning("cache reconciliation skipped: Redis is unavailable")
         return None
     return report.as_dict() if report else None
+
+
+@shared_task(
+    name="clientes.tasks.bulk_run",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    # Batches commit one by one: past the soft limit the job fails cleanly with
+    # what it changed recorded; a redelivered message resumes a killed one.
+    soft_time_limit=30 * 60,
+    time_limit=31 * 60,
+)
+def bulk_run_task(job_id: str) -> None:
+    """Apply a confirmed bulk action (clientes.bulk) in batches."""
+    try:
+        bulk.bulk_run(job_id=job_id)
+    except Exception:
+        logger.exception("bulk action %s failed", job_id)
+        bulk.bulk_fail(job_id=job_id, message=_("A ação foi interrompida por um erro interno."))
+        raise

@@ -35,6 +35,7 @@ from kombu.exceptions import OperationalError
 from accounts.system_settings import current_settings
 from clientes.br import mask_cpf, only_digits
 from clientes.filters import ClienteFilterSet
+from clientes.saved_searches import params_with_saved
 from clientes.selectors import cliente_search
 from common import replicas
 from reports import progress as live
@@ -140,7 +141,7 @@ def export_request(
         raise ValidationError({"format": [_("Formato inválido: use excel, pdf ou csv.")]})
     if csv_dialect not in CsvDialect.values:
         raise ValidationError({"csv_dialect": [_("Formato de CSV inválido.")]})
-    filters = _clean_filters(params, ordering)
+    filters = _clean_filters(params_with_saved(user=user, params=params), ordering)
     columns = _clean_fields(fields)
     count = cliente_search(user=user, params=filters).count()
     system = current_settings()

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from clientes.filters import ClienteFilterSet, ordering_choices_for
 from clientes.masking import can_see_full_cpf
+from clientes.saved_searches import SAVED_PARAM
 from reports import services
 from reports.downloads import export_file_response
 from reports.forms import ExportForm
@@ -54,6 +55,8 @@ def export_create(request):
     if not form.is_valid():
         return _form_error(request, [e for errs in form.errors.values() for e in errs])
     params = {key: request.POST[key] for key in _FILTER_KEYS if request.POST.get(key)}
+    if request.POST.get(SAVED_PARAM):
+        params[SAVED_PARAM] = request.POST[SAVED_PARAM]
     try:
         result = services.export_request(
             user=request.user,

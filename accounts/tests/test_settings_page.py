@@ -16,6 +16,8 @@ PARAMS = {
     "export_max_pending_per_user": "3",
     "export_disk_limit_mb": "10240",
     "audit_retention_days": "1000",
+    "bulk_row_limit": "50000",
+    "bulk_sync_row_limit": "2000",
 }
 
 

@@ -4,7 +4,10 @@ They render in the project's single error format (drf-standardized-errors):
 ``{"type": "client_error", "errors": [{"code", "detail", "attr"}]}``.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers, status
@@ -37,6 +40,27 @@ def validation_error(exc) -> serializers.ValidationError:
             for message in error.messages
         ]
     return serializers.ValidationError(detail)
+
+
+def service_validation_error(
+    exc, attr: str = api_settings.NON_FIELD_ERRORS_KEY, nested: tuple[str, Iterable[str]] = ("", ())
+):
+    """Turn any service ValidationError into DRF's.
+
+    Keyed errors keep their keys, those named in ``nested`` (``("filters",
+    names)``) under that object (``filters.uf``); a bare one (about the whole
+    request) is reported under ``attr``.
+    """
+    if hasattr(exc, "error_dict"):
+        parent, names = nested[0], set(nested[1])
+        return validation_error(
+            DjangoValidationError(
+                {f"{parent}.{k}" if k in names else k: v for k, v in exc.error_dict.items()}
+            )
+        )
+    return serializers.ValidationError(
+        {attr: [ErrorDetail(message, code=exc.code or "invalid") for message in exc.messages]}
+    )
 
 
 class _ClientErrorSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from audit.services import audit_search
 from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
 from clientes.api.serializers import ClienteResultSerializer, result_row
 from clientes.filters import ClienteFilterSet
+from clientes.saved_searches import params_with_saved
 from clientes.search_measure import measure_search
 from clientes.selectors import (
     PAGE_SIZE_DEFAULT,
@@ -117,12 +118,18 @@ class ClienteSearchAPIView(APIView):
             OpenApiParameter(
                 "cursor", OpenApiTypes.STR, description="Paginação por cursor (keyset)."
             ),
+            OpenApiParameter(
+                "saved",
+                OpenApiTypes.INT,
+                description="Roda uma pesquisa salva; os demais parâmetros a restringem.",
+            ),
         ],
         responses={200: PageResponse},
     )
     def get(self, request):
         params = request.query_params.copy()
         try:
+            params = params_with_saved(user=request.user, params=params)
             if "cursor" in params:
                 return self._keyset(request, params)
             with measure_search() as measure:

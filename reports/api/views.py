@@ -89,7 +89,8 @@ class ClientExportView(APIView):
         description=(
             "Corpo: os filtros da pesquisa (mesmas chaves da API de clientes, ex. "
             '{"uf": "SP", "idade_min": 30}) e, opcionais, "fields" (lista de colunas), '
-            '"ordering" e "csv_dialect" ("excel" ou "rfc4180"). Exportações pequenas '
+            '"ordering" e "csv_dialect" ("excel" ou "rfc4180"); "saved" (id) exporta uma '
+            "pesquisa salva, restringida pelos demais filtros. Exportações pequenas "
             "respondem 200 com o arquivo; as demais 202 com a exportação em andamento. "
             "429 (code too_many_exports, com Retry-After) quando o usuário já tem o "
             "máximo de exportações na fila ou em geração: aguarde uma terminar."

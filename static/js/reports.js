@@ -11,10 +11,11 @@ if (!window.gcExportHandlers) {
   // export files' disk is full).
   const shownStatuses = [400, 429, 507];
   document.addEventListener("htmx:beforeSwap", (event) => {
-    // The element that sent the request (the form), not the swap target,
-    // which may sit outside it (Relatórios: #export-status).
+    // The element that sent the request (an export form, or the search screen's
+    // saved-search and bulk-action panels), not the swap target, which may sit
+    // outside it (Relatórios: #export-status).
     const source = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
-    const form = source.closest && source.closest("[data-export-form]");
+    const form = source.closest && source.closest("[data-export-form], [data-search-action]");
     if (form && shownStatuses.includes(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
