@@ -50,6 +50,7 @@ ROLE_PERMISSIONS = {
 
 ADMIN_APPS = (
     "accounts", "clientes", "reports", "audit", "django_celery_beat", "monitoring", "lgpd",
+    "webhooks",
 )  # fmt: skip
 
 

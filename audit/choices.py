@@ -74,6 +74,11 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access.denied", _("Acesso negado (403)")
     RATE_LIMITED = "access.rate_limited", _("Limite de requisições (429)")
     # The audit trail itself and maintenance
+    WEBHOOK_CREATE = "webhook.create", _("Webhook cadastrado")
+    WEBHOOK_DELETE = "webhook.delete", _("Webhook excluído")
+    WEBHOOK_REDELIVER = "webhook.redeliver", _("Webhook reenviado")
+    WEBHOOK_DISABLE = "webhook.disable", _("Webhook desativado por falhas")
+
     AUDIT_EXPORT = "audit.export", _("Auditoria exportada")
     AUDIT_PURGE = "audit.purge", _("Expurgo da auditoria")
     AUDIT_ANONYMIZE = "audit.anonymize", _("Auditoria anonimizada (titular)")

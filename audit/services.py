@@ -276,6 +276,10 @@ def audit_anonymize_targets(*, target_type: str, target_ids, actor=None) -> int:
 _PAGINATION_PARAMS = frozenset({"page", "size", "page_size", "cursor"})
 
 
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def audit_search(
     *,
     request,
@@ -296,8 +300,9 @@ def audit_search(
     ``cache`` ("hit"/"miss": whether Redis answered) feed the managers' metrics
     page (monitoring.usage reads these detail keys); omitted when unknown.
     """
+    # PostgreSQL's jsonb cannot hold NUL: a query string may carry one.
     filters = {
-        key: value
+        _without_nul(key): _without_nul(value)
         for key, value in params.items()
         if key not in _PAGINATION_PARAMS and value not in (None, "")
     }

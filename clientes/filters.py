@@ -131,10 +131,22 @@ class ClienteSearchForm(forms.Form):
         cleaned = super().clean()
         low, high = cleaned.get("idade_min"), cleaned.get("idade_max")
         if low is not None and high is not None and low > high:
-            self.add_error("idade_max", _("A idade máxima deve ser maior ou igual à idade mínima."))
+            self.add_error(
+                "idade_max",
+                ValidationError(
+                    _("A idade máxima deve ser maior ou igual à idade mínima."),
+                    code="intervalo_invalido",
+                ),
+            )
         start, end = cleaned.get("criado_de"), cleaned.get("criado_ate")
         if start and end and start > end:
-            self.add_error("criado_ate", _("A data final deve ser igual ou posterior à inicial."))
+            self.add_error(
+                "criado_ate",
+                ValidationError(
+                    _("A data final deve ser igual ou posterior à inicial."),
+                    code="intervalo_invalido",
+                ),
+            )
         return cleaned
 
 
@@ -323,7 +335,8 @@ def validated_filterset(params: Mapping, queryset=None, *, cpf_prefix=True) -> C
         queryset = Cliente.objects.none()
     filterset = ClienteFilterSet(data=params, queryset=queryset, cpf_prefix=cpf_prefix)
     if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
+        # as_data() keeps each error's code (the API reports it).
+        raise ValidationError(filterset.form.errors.as_data())
     if not cpf_prefix:
         errors = _masked_cpf_errors(filterset.form.cleaned_data)
         if errors:

@@ -542,9 +542,12 @@ def order(queryset: QuerySet, ordering: str, text: str = "") -> QuerySet:
     """Sort by a public ordering with the primary key as tie-break."""
     column, descending = ordering_columns(ordering)
     if ordering == RELEVANCE:
-        return queryset.order_by(
-            relevance(text).asc(), Length(column).asc(), F(column).asc(), F("id_cliente").asc()
-        )
+        by_name = (Length(column).asc(), F(column).asc(), F("id_cliente").asc())
+        if not name_words(text):
+            # No name to rank by (ordering=relevancia without one): a constant
+            # would render as "ORDER BY 0", which PostgreSQL refuses.
+            return queryset.order_by(*by_name)
+        return queryset.order_by(relevance(text).asc(), *by_name)
     if column == "id_cliente":
         return queryset.order_by("-id_cliente" if descending else "id_cliente")
     if descending:

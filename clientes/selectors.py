@@ -210,11 +210,14 @@ def _validate_page(page, size) -> tuple[int, int]:
         ]
     if not errors and (page - 1) * size >= search.COUNT_CAP:
         errors["page"] = [
-            _(
-                "Só é possível navegar pelos primeiros %(limite)s resultados: refine a "
-                "pesquisa ou use a paginação por cursor da API."
+            ValidationError(
+                _(
+                    "Só é possível navegar pelos primeiros %(limite)s resultados: refine a "
+                    "pesquisa ou use a paginação por cursor da API."
+                )
+                % {"limite": "10.000"},
+                code="pagina_alem_do_limite",
             )
-            % {"limite": "10.000"}
         ]
     if errors:
         raise ValidationError(errors)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.diff import changes, snapshot, snapshot_rows
 from audit.services import audit_record
+from clientes import signals
 from clientes.br import normalize_cep, normalize_cpf, normalize_phone, only_digits
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente, Endereco, Telefone
@@ -82,6 +83,10 @@ class ClienteAlteradoError(Exception):
         return self.message
 
 
+def _changed(event: str, cliente: Cliente) -> None:
+    signals.cliente_changed.send(sender=Cliente, event=event, cliente=cliente)
+
+
 def cliente_create(
     *,
     actor,
@@ -103,6 +108,7 @@ def cliente_create(
             target=cliente,
             details={"changes": changes({}, _audit_state(cliente))},
         )
+        _changed(signals.CREATED, cliente)
     return cliente
 
 
@@ -149,6 +155,7 @@ def cliente_update(
             target=cliente,
             details={"changes": changes(before, _audit_state(cliente)), "versao": cliente.versao},
         )
+        _changed(signals.UPDATED, cliente)
     return cliente
 
 
@@ -179,6 +186,7 @@ def cliente_deactivate(
             target=cliente,
             details={"motivo": motivo},
         )
+        _changed(signals.DEACTIVATED, cliente)
     return cliente
 
 
@@ -198,6 +206,7 @@ def cliente_reactivate(*, actor, id_cliente: int, versao: int | None = None) -> 
         cliente.motivo_inativacao = ""
         _save_status(cliente, actor)
         audit_record(action=Action.CLIENTE_REACTIVATE, actor=actor, target=cliente)
+        _changed(signals.REACTIVATED, cliente)
     return cliente
 
 
@@ -211,6 +220,7 @@ def cliente_delete(*, actor, id_cliente: int, versao: int | None = None) -> None
             target=cliente,
             details={"deleted": _audit_state(cliente)},
         )
+        _changed(signals.DELETED, cliente)
         # Children first, one by one, so post_delete receivers see each row.
         for row in [*cliente.enderecos.all(), *cliente.telefones.all()]:
             row.delete()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("reports.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("lgpd.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]

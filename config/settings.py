@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "audit",
     "monitoring",
     "lgpd",
+    "idempotency",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +253,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     # The managers' metrics page reads these daily aggregates of the audit trail.
+    "idempotency-purge-expired": {
+        "task": "idempotency.tasks.purge_expired_keys",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "webhooks-deliver-due": {
+        "task": "webhooks.tasks.deliver_due",
+        "schedule": crontab(minute="*"),
+    },
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",
         "schedule": crontab(minute="*/15"),
@@ -395,6 +405,15 @@ REST_FRAMEWORK = {
     },
 }
 
+# Idempotency-Key (idempotency/): how long a first answer is replayed, and how
+# long a concurrent duplicate waits for the first request before a 409.
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=10.0)
+
+# Webhooks (webhooks/): true only in development and tests, where receivers
+# run on this machine: allows http:// and private or loopback targets.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+
 DRF_STANDARDIZED_ERRORS = {"EXCEPTION_HANDLER_CLASS": "config.api_errors.ExceptionHandler"}
 _STANDARDIZED_ERROR_ENUMS = (
     "ValidationErrorEnum", "ClientErrorEnum", "ServerErrorEnum", "ErrorCode401Enum",
@@ -422,6 +441,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "clientes.api.openapi.index_placeholders_to_patterns",
+        "clientes.api.openapi.input_formats_only",
+        "clientes.api.openapi.strict_request_bodies",
+        "clientes.api.openapi.overlapping_alternatives",
     ],
 }
 

@@ -10,6 +10,7 @@ each ``kind`` looks in their format; the CSV writer has PostgreSQL write it.
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -218,7 +219,11 @@ class RowPlan:
         return stream
 
     def _copy(self, query: QuerySet, options: str, types: list[str] | None = None):
-        sql, params = query.query.sql_with_params()
+        try:
+            sql, params = query.query.sql_with_params()
+        except EmptyResultSet:
+            # Django proved the filters match nothing (no SQL to run): no rows.
+            return
         statement = f"COPY ({sql}) TO STDOUT WITH ({options})"
         database = connections[replicas.read_alias()]
         with database.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:

@@ -9,7 +9,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
+from drf_standardized_errors.openapi_serializers import ErrorResponse429Serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.permissions import AllowAny
@@ -40,6 +46,23 @@ _PAIR = inline_serializer(
 _ERROR = inline_serializer(
     "AuthError", {"detail": serializers.CharField(), "code": serializers.CharField()}
 )
+# Too many requests: the account is locked out (axes, with when it ends) or
+# the caller's IP passed the API rate (the API's single error format).
+_TOO_MANY = PolymorphicProxySerializer(
+    component_name="TokenTooManyRequests",
+    serializers=[
+        inline_serializer(
+            "LockoutError",
+            {
+                "detail": serializers.CharField(),
+                "code": serializers.ChoiceField(choices=["locked_out"]),
+                "retry_at": serializers.DateTimeField(),
+            },
+        ),
+        ErrorResponse429Serializer,
+    ],
+    resource_type_field_name=None,
+)
 
 
 def _unauthorized(detail, code):
@@ -56,11 +79,10 @@ class _PublicAuthView(APIView):
 
     def handle_exception(self, exc):
         # DRF answers a bad body with an English 400 and a wrong content type
-        # with 415; callers get one clear pt-BR 400 for both.
+        # with 415; callers get one clear pt-BR 400 for both, in the API's
+        # single error format (parse_error).
         if isinstance(exc, ParseError | UnsupportedMediaType):
-            return Response(
-                {"detail": _BAD_BODY, "code": "invalid_body"}, status=status.HTTP_400_BAD_REQUEST
-            )
+            exc = ParseError(_BAD_BODY)
         return super().handle_exception(exc)
 
 
@@ -74,10 +96,9 @@ class TokenObtainView(_PublicAuthView):
         request=TokenObtainSerializer,
         responses={
             200: _PAIR,
-            400: OpenApiResponse(description="Entrada inválida"),
             401: _ERROR,
             403: _ERROR,
-            429: _ERROR,
+            429: _TOO_MANY,
         },
         tags=["auth"],
     )
@@ -124,7 +145,7 @@ class TokenRefreshView(_PublicAuthView):
 
     @extend_schema(
         request=TokenRefreshSerializer,
-        responses={200: _PAIR, 400: OpenApiResponse(description="Entrada inválida"), 401: _ERROR},
+        responses={200: _PAIR, 401: _ERROR, 429: _TOO_MANY},
         tags=["auth"],
     )
     def post(self, request):
@@ -145,7 +166,7 @@ class TokenVerifyView(_PublicAuthView):
 
     @extend_schema(
         request=TokenVerifySerializer,
-        responses={200: OpenApiResponse(description="Token válido"), 401: _ERROR},
+        responses={200: OpenApiResponse(description="Token válido"), 401: _ERROR, 429: _TOO_MANY},
         tags=["auth"],
     )
     def post(self, request):

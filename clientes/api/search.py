@@ -9,23 +9,36 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_search
 from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
+from clientes.api.errors import validation_error
+from clientes.api.params import (
+    FILTER_SCHEMAS,
+    declare_parameter_errors,
+    filter_parameters,
+    integer_parameter,
+    parameter_error_codes,
+    refuse_nonconforming,
+)
 from clientes.api.serializers import ClienteResultSerializer, result_row
-from clientes.filters import ClienteFilterSet
 from clientes.saved_searches import params_with_saved
 from clientes.search_measure import measure_search
 from clientes.selectors import (
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX,
+    PAGE_SIZE_MIN,
     cliente_search_keyset,
     cliente_search_page,
 )
@@ -76,21 +89,33 @@ PageResponse = inline_serializer(
 )
 
 
-def _filter_parameters() -> list[OpenApiParameter]:
-    parameters = []
-    for name, filter_ in ClienteFilterSet.base_filters.items():
-        choices = getattr(filter_, "extra", {}).get("choices")
-        parameters.append(
-            OpenApiParameter(
-                name,
-                OpenApiTypes.STR,
-                description=str(filter_.label),
-                enum=[value for value, _label in choices] if choices else None,
-            )
-        )
-    return parameters
+KeysetResponse = inline_serializer(
+    "ClienteSearchKeysetPage",
+    {
+        "next": serializers.URLField(allow_null=True),
+        "results": ClienteResultSerializer(many=True),
+    },
+)
+
+# page * size may not pass the counted results (10,000): deeper, use the cursor.
+PAGE_MAX = 1000
+PAGING_SCHEMAS = {
+    "page": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX},
+    "size": {"type": "integer", "minimum": PAGE_SIZE_MIN, "maximum": PAGE_SIZE_MAX},
+    # Empty starts a keyset walk; then the opaque value of `next`.
+    "cursor": {"type": "string", "minLength": 0, "maxLength": 500},
+}
 
 
+@declare_parameter_errors(
+    parameter_error_codes(
+        [*FILTER_SCHEMAS, *PAGING_SCHEMAS],
+        idade_max=["intervalo_invalido"],
+        criado_ate=["intervalo_invalido"],
+        page=["pagina_alem_do_limite"],
+        cursor=["cursor_invalido"],
+    )
+)
 class ClienteSearchAPIView(APIView):
     """Search clients by the one box (q), CPF, name, city, age and more."""
 
@@ -112,11 +137,17 @@ class ClienteSearchAPIView(APIView):
             "(ordem padrão `id_cliente`)."
         ),
         parameters=[
-            *_filter_parameters(),
-            OpenApiParameter("page", OpenApiTypes.INT, description="A partir de 1."),
-            OpenApiParameter("size", OpenApiTypes.INT, description="10 a 100 (padrão 50)."),
+            *filter_parameters(),
+            integer_parameter(
+                "page", 1, PAGE_MAX, _("A partir de 1; página vezes tamanho até 10.000.")
+            ),
+            integer_parameter(
+                "size", PAGE_SIZE_MIN, PAGE_SIZE_MAX, _("Resultados por página (padrão 50).")
+            ),
             OpenApiParameter(
-                "cursor", OpenApiTypes.STR, description="Paginação por cursor (keyset)."
+                "cursor",
+                PAGING_SCHEMAS["cursor"],
+                description=_("Paginação por cursor (keyset): vazio para começar."),
             ),
             OpenApiParameter(
                 "saved",
@@ -124,10 +155,17 @@ class ClienteSearchAPIView(APIView):
                 description="Roda uma pesquisa salva; os demais parâmetros a restringem.",
             ),
         ],
-        responses={200: PageResponse},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="ClienteSearchResponse",
+                serializers=[PageResponse, KeysetResponse],
+                resource_type_field_name=None,
+            )
+        },
     )
     def get(self, request):
         params = request.query_params.copy()
+        refuse_nonconforming(params, {**FILTER_SCHEMAS, **PAGING_SCHEMAS})
         try:
             params = params_with_saved(user=request.user, params=params)
             if "cursor" in params:
@@ -140,7 +178,7 @@ class ClienteSearchAPIView(APIView):
                     size=params.get("size", PAGE_SIZE_DEFAULT),
                 )
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+            raise validation_error(error) from error
         audit_search(
             request=request,
             params=params,
@@ -175,12 +213,12 @@ class ClienteSearchAPIView(APIView):
             try:
                 state = cursor_decode(token)
             except InvalidCursor as error:
-                raise ValidationError({"cursor": [_("Cursor inválido.")]}) from error
+                raise _cursor_error(_("Cursor inválido.")) from error
             if state.get("o") != params.get("ordering"):
-                raise ValidationError({"cursor": [_("O cursor pertence a outra ordenação.")]})
+                raise _cursor_error(_("O cursor pertence a outra ordenação."))
             after = state.get("k")
             if not (isinstance(after, list) and len(after) == 2):
-                raise ValidationError({"cursor": [_("Cursor inválido.")]})
+                raise _cursor_error(_("Cursor inválido."))
         with measure_search() as measure:
             page = cliente_search_keyset(
                 user=request.user,
@@ -210,3 +248,8 @@ class ClienteSearchAPIView(APIView):
         query = request.query_params.copy()
         query["page"] = page
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _cursor_error(message) -> ValidationError:
+    # Its own code: a cursor's validity is no format a schema could state.
+    return ValidationError({"cursor": [ErrorDetail(message, code="cursor_invalido")]})

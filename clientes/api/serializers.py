@@ -6,6 +6,7 @@ formats, unknown fields); every write, and the rules that need the database
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -21,7 +22,7 @@ from clientes.br import (
 from clientes.choices import UF, Sexo, TipoTelefone
 from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
-from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
+from clientes.validators import validate_data_nascimento, validate_nome
 
 
 def _django_rule(check):
@@ -36,10 +37,34 @@ def _django_rule(check):
     return run
 
 
+# The written forms the API accepts, enforced here so the OpenAPI schema states
+# them as ``pattern`` (drf-spectacular reads RegexValidator). ASCII classes:
+# Python's \d and \s also match other scripts' digits and spaces, JSON Schema's
+# differ. What a pattern cannot say (check digits, area codes) stays in
+# ``clientes.br``.
+CPF_PATTERN = r"^[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}$"
+CEP_PATTERN = r"^[0-9]{5}-?[0-9]{3}$"
+PHONE_PATTERN = r"^(\+55 ?)?(\([0-9]{2}\) ?|[0-9]{2} ?)[0-9]{4,5}[- ]?[0-9]{4}$"
+# No control characters but tab and line breaks (clientes.validators.validate_texto).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
+def _pattern(regex: str, message, code: str = "invalid") -> RegexValidator:
+    return RegexValidator(regex, message=message, code=code)
+
+
+TEXT_VALIDATOR = _pattern(
+    TEXT_PATTERN, _("O texto contém caracteres de controle não permitidos."), "texto_invalido"
+)
+
+
 class IdentifierField(serializers.CharField):
     """A CPF/CEP/phone: only a JSON string (a number would lose leading zeros)."""
 
     default_error_messages = {"invalid": _("Envie como texto (entre aspas), não como número.")}
+
+    def __init__(self, *, pattern: str, pattern_message, pattern_code: str, **kwargs):
+        super().__init__(validators=[_pattern(pattern, pattern_message, pattern_code)], **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -47,8 +72,17 @@ class IdentifierField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+# Names of the serializers that refuse unknown fields: their request schemas
+# say so (additionalProperties: false, clientes.api.openapi).
+STRICT_SERIALIZERS: set[str] = set()
+
+
 class StrictFieldsMixin:
     """Refuse fields the API does not know instead of silently ignoring them."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        STRICT_SERIALIZERS.add(cls.__name__)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -75,7 +109,13 @@ class EnderecoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         required=False, min_value=1, max_value=2**63 - 1,
         help_text=_("Envie o id para alterar um endereço existente; sem id, um novo é criado."),
     )  # fmt: skip
-    cep = IdentifierField(max_length=9, help_text=_("8 dígitos, com ou sem máscara."))
+    cep = IdentifierField(
+        max_length=9,
+        pattern=CEP_PATTERN,
+        pattern_message=_("CEP deve ter 8 dígitos, ex.: 01310-100."),
+        pattern_code="cep_invalid",
+        help_text=_("8 dígitos, com ou sem máscara."),
+    )
     cep_formatado = serializers.SerializerMethodField()
     uf = serializers.ChoiceField(choices=UF.choices)
 
@@ -86,7 +126,7 @@ class EnderecoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "cidade", "uf", "principal",
         ]  # fmt: skip
         extra_kwargs = {
-            name: {"validators": [_django_rule(validate_texto)]}
+            name: {"validators": [TEXT_VALIDATOR]}
             for name in ("logradouro", "numero", "complemento", "bairro", "cidade")
         }
 
@@ -104,7 +144,11 @@ class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     )  # fmt: skip
     tipo = serializers.ChoiceField(choices=TipoTelefone.choices)
     numero = IdentifierField(
-        max_length=20, help_text=_("DDD + 8 (fixo) ou 9 (celular) dígitos, com ou sem máscara.")
+        max_length=20,
+        pattern=PHONE_PATTERN,
+        pattern_message=_("Telefone deve ter DDD e 8 ou 9 dígitos, ex.: (11) 99999-9999."),
+        pattern_code="phone_length",
+        help_text=_("DDD + 8 (fixo) ou 9 (celular) dígitos, com ou sem máscara."),
     )
     numero_formatado = serializers.SerializerMethodField()
 
@@ -121,10 +165,16 @@ class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     cpf = IdentifierField(
-        max_length=14, help_text=_("11 dígitos, com ou sem máscara (000.000.000-00).")
+        max_length=14,
+        pattern=CPF_PATTERN,
+        pattern_message=_("CPF deve ter 11 dígitos, com ou sem máscara (000.000.000-00)."),
+        pattern_code="cpf_length",
+        help_text=_("11 dígitos, com ou sem máscara (000.000.000-00)."),
     )
     cpf_formatado = serializers.SerializerMethodField()
-    nome_completo = serializers.CharField(max_length=255, validators=[_django_rule(validate_nome)])
+    nome_completo = serializers.CharField(
+        max_length=255, validators=[TEXT_VALIDATOR, _django_rule(validate_nome)]
+    )
     sexo = serializers.ChoiceField(choices=Sexo.choices, required=False, allow_blank=True)
     data_nascimento = serializers.DateField(
         required=False, allow_null=True, validators=[_django_rule(validate_data_nascimento)]
@@ -145,8 +195,8 @@ class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["ativo", "motivo_inativacao", "versao", "created_at", "updated_at"]
         extra_kwargs = {
-            "nome_social": {"validators": [_django_rule(validate_texto)]},
-            "nome_mae": {"validators": [_django_rule(validate_texto)]},
+            "nome_social": {"validators": [TEXT_VALIDATOR]},
+            "nome_mae": {"validators": [TEXT_VALIDATOR]},
         }
 
     def __init__(self, *args, **kwargs):
@@ -195,9 +245,7 @@ class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class DeactivateSerializer(StrictFieldsMixin, serializers.Serializer):
-    motivo_inativacao = serializers.CharField(
-        max_length=255, validators=[_django_rule(validate_texto)]
-    )
+    motivo_inativacao = serializers.CharField(max_length=255, validators=[TEXT_VALIDATOR])
 
 
 class ClienteResultSerializer(serializers.Serializer):

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -23,6 +21,7 @@ from drf_spectacular.utils import (
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -37,19 +36,26 @@ from clientes.api.errors import (
     PreconditionRequired,
     validation_error,
 )
+from clientes.api.params import (
+    FILTER_SCHEMAS,
+    declare_parameter_errors,
+    filter_parameters,
+    parameter_error_codes,
+    refuse_nonconforming,
+)
 from clientes.api.serializers import (
     ClienteResultSerializer,
     ClienteSerializer,
     DeactivateSerializer,
     result_row,
 )
-from clientes.filters import ClienteFilterSet
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente
 from clientes.search_measure import measure_search
 from clientes.selectors import cliente_get, cliente_list_rows, with_age
+from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 
-_ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+_ETAG = re.compile(r'^(?:W/)?"([0-9]{1,9})"$')
 
 
 class ClientePermission(BasePermission):
@@ -80,14 +86,13 @@ class ClientePagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    max_page = 999_999
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
-            raise NotFound(_("Página inválida."))
-        self.number = int(raw)
+        refuse_nonconforming(request.query_params, self.parameter_schemas())
+        size = int(request.query_params.get(self.page_size_query_param, self.page_size))
+        self.number = int(request.query_params.get(self.page_query_param, "1"))
         offset = (self.number - 1) * size
         rows = list(queryset[offset : offset + size + 1])
         if not rows and self.number > 1:
@@ -114,6 +119,27 @@ class ClientePagination(PageNumberPagination):
             {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
         )
 
+    def parameter_schemas(self) -> dict:
+        return {
+            self.page_query_param: {"type": "integer", "minimum": 1, "maximum": self.max_page},
+            self.page_size_query_param: {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": self.max_page_size,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        descriptions = {
+            self.page_query_param: _("Página, a partir de 1; além da última: 404."),
+            self.page_size_query_param: _("Clientes por página (padrão 25)."),
+        }
+        return [
+            {"name": name, "in": "query", "required": False, "schema": schema,
+             "description": str(descriptions[name])}
+            for name, schema in self.parameter_schemas().items()
+        ]  # fmt: skip
+
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"].pop("count")
@@ -121,14 +147,14 @@ class ClientePagination(PageNumberPagination):
         return schema
 
 
-class ClienteSearchFilter(DjangoFilterBackend):
+class ClienteSearchFilter(BaseFilterBackend):
     """Filter with ``cliente_list_rows`` (the search path of screen, API and exports).
 
-    Being a DjangoFilterBackend with the view's ``filterset_class`` makes the
-    OpenAPI schema list the FilterSet's parameters.
+    Values the schema does not allow are refused first (clientes.api.params).
     """
 
     def filter_queryset(self, request, queryset, view):
+        refuse_nonconforming(request.query_params, FILTER_SCHEMAS)
         try:
             return cliente_list_rows(user=request.user, params=request.query_params)
         except DjangoValidationError as exc:
@@ -168,23 +194,26 @@ def _conflict(exc: services.ClienteAlteradoError) -> PreconditionFailed:
     )
 
 
+# The ETag grammar we send and accept (_ETAG); anything else is a 412.
+ETAG_SCHEMA = {"type": "string", "pattern": r'^(W/)?"[0-9]{1,9}"$'}
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    ETAG_SCHEMA,
     OpenApiParameter.HEADER,
     required=True,
     description=_('ETag do cliente lido no GET, ex.: "3". Sem ele: 428; desatualizado: 412.'),
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    ETAG_SCHEMA,
     OpenApiParameter.HEADER,
     required=False,
     description=_("ETag do cliente lido no GET; se enviado e desatualizado: 412."),
 )
 ETAG_HEADER = OpenApiParameter(
     "ETag",
-    OpenApiTypes.STR,
+    ETAG_SCHEMA,
     OpenApiParameter.HEADER,
     response=True,
     description=_("Versão atual do cliente, para enviar em If-Match."),
@@ -208,6 +237,10 @@ def _client_validation_errors(methods):
             "nome_mae": ["texto_invalido"],
             "data_nascimento": ["data_nascimento_futura", "data_nascimento_antiga"],
             "enderecos.non_field_errors": ["principal_multiplo"],
+            "enderecos": ["null"],
+            "telefones": ["null"],
+            "enderecos.INDEX": ["null"],
+            "telefones.INDEX": ["null"],
             "enderecos.INDEX.id": ["item_inexistente"],
             "enderecos.INDEX.cep": ["cep_invalid", "invalid"],
             "telefones.non_field_errors": ["principal_multiplo"],
@@ -216,6 +249,7 @@ def _client_validation_errors(methods):
                 "phone_length", "phone_ddd", "phone_mobile", "phone_landline", "invalid",
             ],
             "non_field_errors": ["campo_desconhecido"],
+            "Idempotency-Key": ["invalid"],
             "enderecos.INDEX.non_field_errors": ["campo_desconhecido"],
             "telefones.INDEX.non_field_errors": ["campo_desconhecido"],
         }  # fmt: skip
@@ -228,15 +262,14 @@ def _client_validation_errors(methods):
     return decorate
 
 
-def _filter_validation_errors(view):
-    # cliente_search reports every invalid filter with the code "invalid".
-    for name in ClienteFilterSet.base_filters:
-        view = extend_validation_errors(["invalid"], field_name=name, methods=["get"])(view)
-    return view
-
-
 @_client_validation_errors(methods=["post"])
-@_filter_validation_errors
+@declare_parameter_errors(
+    parameter_error_codes(
+        [*FILTER_SCHEMAS, "page", "page_size"],
+        idade_max=["intervalo_invalido"],
+        criado_ate=["intervalo_invalido"],
+    )
+)
 @extend_validation_errors(["criterio_obrigatorio"], field_name="non_field_errors", methods=["get"])
 @extend_schema_view(
     get=extend_schema(
@@ -246,12 +279,13 @@ def _filter_validation_errors(view):
             "cliente vem resumido (CPF mascarado); o perfil completo é GET .../{id}/. "
             "As páginas lidas por usuário são limitadas (429 ao exceder)."
         ),
+        parameters=filter_parameters(),
         responses={200: ClienteResultSerializer(many=True)},
     ),
     post=extend_schema(
         summary=_("Cadastrar cliente com endereços e telefones"),
-        parameters=[ETAG_HEADER],
-        responses={201: ClienteSerializer},
+        parameters=[ETAG_HEADER, *IDEMPOTENCY_PARAMETERS],
+        responses={201: ClienteSerializer, **IDEMPOTENCY_RESPONSES},
     ),
 )
 class ClienteListCreateView(generics.ListCreateAPIView):
@@ -259,7 +293,6 @@ class ClienteListCreateView(generics.ListCreateAPIView):
     permission_classes = [ClientePermission]
     pagination_class = ClientePagination
     filter_backends = [ClienteSearchFilter]
-    filterset_class = ClienteFilterSet
     queryset = Cliente.objects.none()  # the search filter supplies the rows
 
     limits_client_pages = True  # each page counts (config.throttling.ClientPagesThrottle)
@@ -283,6 +316,10 @@ class ClienteListCreateView(generics.ListCreateAPIView):
             ids=[row["id_cliente"] for row in results],
         )
         return self.get_paginated_response(ClienteResultSerializer(results, many=True).data)
+
+    @idempotent
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

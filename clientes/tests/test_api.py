@@ -99,7 +99,9 @@ def test_list_is_paginated_and_filtered_by_the_search_filterset(api, cliente):
     assert second["next"] is None and second["previous"] is not None
     assert second["results"][0]["nome_completo"] == "Pedro Alves"
     assert api.get(LIST, {**everyone, "page": 3, "page_size": 1}).status_code == 404
-    assert api.get(LIST, {**everyone, "page": "x"}).status_code == 404
+    # Not a page number at all: the schema says so, the answer is a 400.
+    assert api.get(LIST, {**everyone, "page": "x"}).status_code == 400
+    assert api.get(LIST, {**everyone, "page_size": ""}).status_code == 400
 
 
 def test_list_with_invalid_filter_is_400(api):
@@ -154,7 +156,7 @@ def test_create_refuses_bad_input_with_one_error_format(
 
 def test_errors_are_in_portuguese(api):
     response = _post(api, _payload(cpf="123"))
-    assert response.json()["errors"][0]["detail"] == "CPF deve ter 11 dígitos."
+    assert response.json()["errors"][0]["detail"].startswith("CPF deve ter 11 dígitos")
     response = _post(api, {"cpf": "52998224725"})
     assert "Este campo é obrigatório." in {e["detail"] for e in response.json()["errors"]}
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -14,16 +15,17 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clientes.api.errors import ClientErrorResponseSerializer, validation_error
+from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from reports import services
-from reports.api.serializers import ExportJobSerializer
-from reports.downloads import export_file_response
+from reports.api.serializers import ExportJobSerializer, ExportRequestSerializer
+from reports.downloads import CONTENT_TYPES, export_file_response
 from reports.limits import RETRY_AFTER_SECONDS, ExportRefused
 from reports.models import ExportStatus
 from reports.selectors import export_job_get, export_job_list
 
 # Public format names of the API -> ExportFormat values.
 API_FORMATS = {"excel": "xlsx", "xlsx": "xlsx", "pdf": "pdf", "csv": "csv"}
-_BODY_OPTIONS = ("fields", "ordering", "csv_dialect")
 
 
 class Conflict(APIException):
@@ -63,10 +65,21 @@ class IgnoreFormatQueryParam(DefaultContentNegotiation):
 def api_validation_error(exc: ValidationError) -> APIValidationError:
     """Turn a Django ValidationError into a 400 with its pt-BR messages and codes."""
     if hasattr(exc, "error_dict"):
-        return APIValidationError(exc.message_dict)
+        return validation_error(exc)  # keeps each error's code
     return APIValidationError(exc.messages, code=exc.error_list[0].code or "invalid")
 
 
+FILE_RESPONSES = {
+    (200, content_type.split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY, _("O arquivo."))
+    for content_type in CONTENT_TYPES.values()
+}
+
+
+@extend_validation_errors(["invalid"], field_name="format", methods=["post"])
+@extend_validation_errors(["invalid"], field_name="Idempotency-Key", methods=["post"])
+@extend_validation_errors(["export_limit", "invalid"], field_name="non_field_errors")
+@extend_validation_errors(["intervalo_invalido"], field_name="idade_max", methods=["post"])
+@extend_validation_errors(["intervalo_invalido"], field_name="criado_ate", methods=["post"])
 class ClientExportView(APIView):
     """POST /api/v1/clients/export?format=excel|pdf|csv with the search filters as JSON."""
 
@@ -76,42 +89,43 @@ class ClientExportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=["excel", "pdf", "csv"], required=True),
+            *IDEMPOTENCY_PARAMETERS,
         ],
-        request=OpenApiTypes.OBJECT,
+        request=ExportRequestSerializer,
         responses={
-            202: ExportJobSerializer,
-            200: OpenApiTypes.BINARY,
+            **FILE_RESPONSES,
+            (202, "application/json"): ExportJobSerializer,
+            **IDEMPOTENCY_RESPONSES,
             507: OpenApiResponse(
                 description="O espaço reservado para arquivos exportados está cheio "
                 "(code export_storage_full)."
             ),
         },
-        description=(
-            "Corpo: os filtros da pesquisa (mesmas chaves da API de clientes, ex. "
-            '{"uf": "SP", "idade_min": 30}) e, opcionais, "fields" (lista de colunas), '
-            '"ordering" e "csv_dialect" ("excel" ou "rfc4180"); "saved" (id) exporta uma '
-            "pesquisa salva, restringida pelos demais filtros. Exportações pequenas "
-            "respondem 200 com o arquivo; as demais 202 com a exportação em andamento. "
-            "429 (code too_many_exports, com Retry-After) quando o usuário já tem o "
-            "máximo de exportações na fila ou em geração: aguarde uma terminar."
+        description=_(
+            "Corpo: os filtros da pesquisa (mesmas chaves e limites da API de clientes, ex. "
+            '{"uf": "SP", "idade_min": 30}) e, opcionais, "fields" (lista de colunas) e '
+            '"csv_dialect"; "saved" (id) exporta uma pesquisa salva, restringida pelos demais '
+            "filtros. Exportações pequenas respondem 200 com o arquivo; as demais 202 com a "
+            "exportação em andamento. 429 (code too_many_exports, com Retry-After) quando o "
+            "usuário já tem o máximo de exportações na fila ou em geração."
         ),
     )
+    @idempotent
     def post(self, request):
         fmt = API_FORMATS.get(request.query_params.get("format", ""))
         if fmt is None:
             raise APIValidationError({"format": [_("Informe format=excel, pdf ou csv.")]})
-        body = request.data
-        if not isinstance(body, dict):
+        if not isinstance(request.data, dict):
             raise APIValidationError(_("O corpo deve ser um objeto JSON de filtros."))
-        params = {k: v for k, v in body.items() if k not in _BODY_OPTIONS}
+        serializer = ExportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         try:
             result = services.export_request(
                 user=request.user,
-                params=params,
+                params=serializer.filters(),
                 fmt=fmt,
-                fields=body.get("fields"),
-                ordering=body.get("ordering"),
-                csv_dialect=body.get("csv_dialect") or "excel",
+                fields=serializer.validated_data.get("fields"),
+                csv_dialect=serializer.validated_data.get("csv_dialect") or "excel",
             )
         except ValidationError as exc:
             raise api_validation_error(exc) from exc
@@ -145,7 +159,13 @@ class ExportDetailView(APIView):
 
 
 class ExportDownloadView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            **FILE_RESPONSES,
+            409: OpenApiResponse(ClientErrorResponseSerializer, _("Ainda não está pronto.")),
+            410: OpenApiResponse(ClientErrorResponseSerializer, _("O arquivo expirou.")),
+        }
+    )
     def get(self, request, pk):
         job = export_job_get(user=request.user, job_id=pk)
         if job.status == ExportStatus.DONE and not job.file:
@@ -156,7 +176,13 @@ class ExportDownloadView(APIView):
 
 
 class ExportCancelView(APIView):
-    @extend_schema(request=None, responses=ExportJobSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: ExportJobSerializer,
+            409: OpenApiResponse(ClientErrorResponseSerializer, _("Já terminou.")),
+        },
+    )
     def post(self, request, pk):
         job = export_job_get(user=request.user, job_id=pk)
         try:

@@ -196,8 +196,10 @@ def test_bad_input_gets_400_in_portuguese(client, body, content_type, field, mes
     response = client.post(TOKEN_URL, body, content_type=content_type)
     assert response.status_code == 400
     payload = response.json()
-    if field == "detail":  # the view's own answer to an unreadable body
-        text = payload["detail"]
+    if field == "detail":  # an unreadable body: a parse_error in the standard format
+        assert payload["type"] == "client_error"
+        assert [e["code"] for e in payload["errors"]] == ["parse_error"]
+        text = payload["errors"][0]["detail"]
     else:  # validation errors: the API's standard format (drf-standardized-errors)
         assert payload["type"] == "validation_error"
         text = " ".join(e["detail"] for e in payload["errors"] if e["attr"] == field)

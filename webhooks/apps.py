@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+    verbose_name = _("Webhooks")
+
+    def ready(self):
+        from clientes.signals import cliente_changed
+        from webhooks import services
+
+        cliente_changed.connect(services.on_cliente_changed, dispatch_uid="webhooks.cliente")
