@@ -63,8 +63,10 @@ class IdentifierField(serializers.CharField):
 
     default_error_messages = {"invalid": _("Envie como texto (entre aspas), não como número.")}
 
-    def __init__(self, *, pattern: str, pattern_message, pattern_code: str, **kwargs):
-        super().__init__(validators=[_pattern(pattern, pattern_message, pattern_code)], **kwargs)
+    def __init__(self, *, pattern=None, pattern_message=None, pattern_code="invalid", **kwargs):
+        if pattern is not None:
+            kwargs["validators"] = [_pattern(pattern, pattern_message, pattern_code)]
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
