@@ -59,7 +59,7 @@ def test_a_locked_out_account_is_a_documented_429(client, gerente, settings):
 
 def test_a_list_page_size_out_of_bounds_is_a_documented_400(client, analista):
     client.force_login(analista)
-    response = client.get("/api/v1/clients/", {"page_size": "null"})
+    response = client.get("/api/v1/clients/", {"nome": "maria", "page_size": "null"})
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert (error["attr"], error["code"]) == ("page_size", "invalid")
