@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -40,9 +41,12 @@ def _filter_schema(name: str, filter_) -> dict:
         }
     if isinstance(filter_, django_filters.DateFilter):
         return {"type": "string", "format": "date"}
-    schema = {"type": "string", "minLength": 1, "maxLength": filter_.extra["max_length"]}
+    schema = {"type": "string", "minLength": 1, "maxLength": filter_.extra.get("max_length", 200)}
     if name in IDENTIFIER_PATTERNS:
         schema["pattern"] = IDENTIFIER_PATTERNS[name]
+    for validator in filter_.extra.get("validators", ()):
+        if isinstance(validator, RegexValidator):  # the filter's own format, stated
+            schema["pattern"] = validator.regex.pattern
     return schema
 
 
