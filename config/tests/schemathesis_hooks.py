@@ -25,6 +25,7 @@ RULE_CODES = frozenset(
         "intervalo_invalido",
         "pagina_alem_do_limite",
         "cursor_invalido",
+        "criterio_obrigatorio",  # the list needs one narrowing filter, whichever
     }
 )
 
