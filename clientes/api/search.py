@@ -151,7 +151,7 @@ class ClienteSearchAPIView(APIView):
             ),
             OpenApiParameter(
                 "saved",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1},
                 description="Roda uma pesquisa salva; os demais parâmetros a restringem.",
             ),
         ],
