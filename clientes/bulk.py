@@ -120,7 +120,13 @@ def _count(value: int) -> str:
 def _clean_motivo(action: str, motivo) -> str:
     motivo = motivo.strip() if isinstance(motivo, str) else ""
     if action == BulkActionType.DEACTIVATE and not motivo:
-        raise ValidationError({"motivo": [_("Informe o motivo da inativação.")]})
+        raise ValidationError(
+            {
+                "motivo": [
+                    ValidationError(_("Informe o motivo da inativação."), code="motivo_obrigatorio")
+                ]
+            }
+        )
     if len(motivo) > MOTIVO_MAX:
         raise ValidationError(
             {"motivo": [_("Use no máximo %(max)d caracteres.") % {"max": MOTIVO_MAX}]}

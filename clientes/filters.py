@@ -196,7 +196,11 @@ class ClienteFilterSet(django_filters.FilterSet):
         label=_("Consentimento vigente"),
         max_length=50,
         validators=[
-            RegexValidator(r"^[a-z][a-z0-9_]{1,49}$", _("Finalidade inválida (ex.: marketing)."))
+            RegexValidator(
+                r"^[a-z][a-z0-9_]{1,49}$",
+                _("Finalidade inválida (ex.: marketing)."),
+                code="finalidade_invalida",
+            )
         ],
     )
 

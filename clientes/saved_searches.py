@@ -159,11 +159,17 @@ def params_with_saved(*, user, params: Mapping):
         saved = saved_search_get(user=user, saved_id=saved_id)
     except Http404:
         raise ValidationError(
-            {SAVED_PARAM: [_("Pesquisa salva não encontrada.")]}, code="saved_not_found"
+            {
+                SAVED_PARAM: [
+                    ValidationError(_("Pesquisa salva não encontrada."), code="saved_not_found")
+                ]
+            }
         ) from None
     problems = saved_search_problems(saved)
     if problems:
-        raise ValidationError({SAVED_PARAM: [stale_message(problems)]}, code="saved_stale")
+        raise ValidationError(
+            {SAVED_PARAM: [ValidationError(stale_message(problems), code="saved_stale")]}
+        )
     for key, value in saved.filters.items():
         if merged.get(key) in (None, ""):
             merged[key] = str(value)
@@ -245,7 +251,13 @@ def _save(saved: SavedSearch) -> None:
             saved.save()
     except IntegrityError as exc:
         raise ValidationError(
-            {"nome": [_("Você já tem uma pesquisa salva com este nome.")]}, code="nome_duplicado"
+            {
+                "nome": [
+                    ValidationError(
+                        _("Você já tem uma pesquisa salva com este nome."), code="nome_duplicado"
+                    )
+                ]
+            }
         ) from exc
 
 

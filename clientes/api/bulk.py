@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clientes import bulk
+from clientes.api.params import SAVED_CODES
 from clientes.api.saved_searches import SearchFiltersSerializer, api_error, declare_service_errors
 from clientes.api.search import CanViewClientes
 from clientes.models import BulkAction, BulkActionType, BulkStatus
@@ -51,7 +52,8 @@ class BulkRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         if not attrs.get("filters") and "saved" not in attrs:
             raise serializers.ValidationError(
-                _("Informe os filtros da pesquisa ou uma pesquisa salva (saved)."), code="invalid"
+                _("Informe os filtros da pesquisa ou uma pesquisa salva (saved)."),
+                code="filtros_ou_pesquisa_salva",
             )
         return attrs
 
@@ -114,7 +116,10 @@ def _service_errors(view):
             "bulk_empty",
             "sem_criterios",
             "bulk_not_draft",
+            "filtros_ou_pesquisa_salva",
         ],
+        "saved": SAVED_CODES,
+        "motivo": ["motivo_obrigatorio"],
     }
     return declare_service_errors(view, ("action", "motivo", "saved"), ["post"], codes)
 

@@ -133,6 +133,16 @@ def declare_parameter_errors(codes_by_name: Mapping[str, list[str]], methods=("g
     return decorate
 
 
+# Rules beyond a JSON Schema pattern: a name must fold to at least one word
+# (clientes.search), and a saved search must exist for the caller and still
+# validate.
+NO_WORD_CODES = {name: ["no_word"] for name in ("q", "nome", "nome_mae", "cidade")}
+SAVED_CODES = ["saved_not_found", "saved_stale"]
+
+
 def parameter_error_codes(names, **extra: list[str]) -> dict[str, list[str]]:
-    """Return {name: ["invalid", *extra codes of that name]} for declare_parameter_errors."""
-    return {name: ["invalid", *extra.get(name, [])] for name in names}
+    """Return {name: ["invalid", *extra codes of that name]} for declare_parameter_errors.
+
+    ``extra`` may also name parameters outside ``names`` (e.g. ``saved``).
+    """
+    return {name: ["invalid", *extra.get(name, [])] for name in [*names, *extra]}

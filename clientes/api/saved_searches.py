@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from rest_framework.views import APIView
 from clientes import saved_searches as svc
 from clientes.api.errors import service_validation_error
 from clientes.api.search import CanViewClientes
+from clientes.api.serializers import IdentifierField
 from clientes.filters import ClienteFilterSet
 
 
@@ -41,16 +43,76 @@ class SavedSearchSerializer(serializers.Serializer):
 
 
 FILTER_NAMES = tuple(ClienteFilterSet.base_filters)
-# The search parameters as a JSON object: one optional text property per filter.
+
+
+def _filter_error_codes() -> list[str]:
+    """Every error code the search's FilterSet may give a filter (its fields' and rules')."""
+    # The FilterSet's own rules (clientes.filters), beyond its fields' messages.
+    codes = {"invalid", "no_word", "intervalo_invalido", "date", "cpf", "telefone", "cep"}
+    # "nome" is also the saved search's own name (api_error nests it with the filters).
+    codes.add("nome_duplicado")
+    for field in ClienteFilterSet().form.fields.values():
+        codes |= set(field.error_messages)
+        codes |= {getattr(validator, "code", "invalid") for validator in field.validators}
+    return sorted(codes)
+
+
+FILTER_ERROR_CODES = _filter_error_codes()
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true/false only (DRF would also take "yes", 1 or "on")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+# Dates typed as dd/mm/aaaa or ISO; the schema offers ISO (format: date).
+DATE_FILTERS = ("criado_de", "criado_ate", "data_nascimento")
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DateTextField(IdentifierField):
+    """A date filter's text, kept as typed (the FilterSet parses it)."""
+
+
+def _filter_choices(name: str) -> list[str]:
+    form_field = ClienteFilterSet().form.fields[name]
+    return [value for value, _label in getattr(form_field, "choices", []) if value != ""]
+
+
+# The choice filters' values, named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].
+FILTER_STATUS_CHOICES = _filter_choices("status")
+FILTER_SEXO_CHOICES = _filter_choices("sexo")
+FILTER_UF_CHOICES = _filter_choices("uf")
+
+
+def _filter_field(name: str, label) -> serializers.Field:
+    """The API field of one search filter: its choices, or text up to the form's length."""
+    form_field = ClienteFilterSet().form.fields[name]
+    choices = _filter_choices(name)
+    if name in DATE_FILTERS:
+        return DateTextField(required=False, allow_blank=True, help_text=str(label))
+    if choices:
+        return serializers.ChoiceField(
+            choices=choices, required=False, allow_blank=True, help_text=str(label)
+        )
+    # JSON strings only, as the schema says: a number is refused, not turned into text.
+    return IdentifierField(
+        required=False,
+        allow_blank=True,
+        max_length=getattr(form_field, "max_length", None) or 254,
+        help_text=str(label),
+    )
+
+
+# The search parameters as a JSON object: one optional property per filter.
 SearchFiltersSerializer = type(
     "SearchFilters",
     (serializers.Serializer,),
-    {
-        name: serializers.CharField(
-            required=False, allow_blank=True, max_length=254, help_text=str(spec.label)
-        )
-        for name, spec in ClienteFilterSet.base_filters.items()
-    },
+    {name: _filter_field(name, spec.label) for name, spec in ClienteFilterSet.base_filters.items()},
 )
 
 
@@ -61,20 +123,25 @@ def api_error(error: DjangoValidationError, attr: str = "non_field_errors"):
 
 def declare_service_errors(view, fields: tuple[str, ...], methods: list[str], codes: dict):
     """Declare what the services raise, so the schema lists every error code."""
-    for name in (*fields, *(f"filters.{n}" for n in FILTER_NAMES)):
+    for name in fields:
         view = extend_validation_errors(["invalid"], field_name=name, methods=methods)(view)
+    for name in FILTER_NAMES:  # what the search's FilterSet may answer about a filter
+        for field_name in (f"filters.{name}", name):  # the FilterSet's own rules use the bare name
+            view = extend_validation_errors(
+                FILTER_ERROR_CODES, field_name=field_name, methods=methods
+            )(view)
     for name, extra in codes.items():
         view = extend_validation_errors(extra, field_name=name, methods=methods)(view)
     return view
 
 
 class SavedSearchWriteSerializer(serializers.Serializer):
-    nome = serializers.CharField(max_length=svc.NOME_MAX)
+    nome = IdentifierField(max_length=svc.NOME_MAX)
     filters = SearchFiltersSerializer(
         help_text=_('Os mesmos parâmetros da pesquisa, ex. {"uf": "SP", "idade_min": "60"}.')
     )
-    shared = serializers.BooleanField(required=False, default=False)
-    pinned = serializers.BooleanField(required=False, default=True)
+    shared = StrictBooleanField(required=False, default=False)
+    pinned = StrictBooleanField(required=False, default=True)
 
 
 def _data(saved, user) -> dict:

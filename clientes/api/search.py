@@ -26,6 +26,8 @@ from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
 from clientes.api.errors import validation_error
 from clientes.api.params import (
     FILTER_SCHEMAS,
+    NO_WORD_CODES,
+    SAVED_CODES,
     declare_parameter_errors,
     filter_parameters,
     integer_parameter,
@@ -114,6 +116,8 @@ PAGING_SCHEMAS = {
         criado_ate=["intervalo_invalido"],
         page=["pagina_alem_do_limite"],
         cursor=["cursor_invalido"],
+        **NO_WORD_CODES,
+        saved=SAVED_CODES,
     )
 )
 class ClienteSearchAPIView(APIView):

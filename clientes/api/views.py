@@ -38,6 +38,7 @@ from clientes.api.errors import (
 )
 from clientes.api.params import (
     FILTER_SCHEMAS,
+    NO_WORD_CODES,
     declare_parameter_errors,
     filter_parameters,
     parameter_error_codes,
@@ -268,6 +269,7 @@ def _client_validation_errors(methods):
         [*FILTER_SCHEMAS, "page", "page_size"],
         idade_max=["intervalo_invalido"],
         criado_ate=["intervalo_invalido"],
+        **NO_WORD_CODES,
     )
 )
 @extend_validation_errors(["criterio_obrigatorio"], field_name="non_field_errors", methods=["get"])

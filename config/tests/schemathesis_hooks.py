@@ -26,6 +26,16 @@ RULE_CODES = frozenset(
         "pagina_alem_do_limite",
         "cursor_invalido",
         "criterio_obrigatorio",  # the list needs one narrowing filter, whichever
+        "sem_criterios",  # the same for a saved search or a bulk action
+        "no_word",  # a name must fold to at least one word (accents, punctuation)
+        "saved_not_found",  # a saved search the caller can see, by id
+        "saved_stale",  # ... whose criteria still validate
+        "invalid_code",  # a 2FA code: the current one, not used before
+        "no_mfa",  # turning off 2FA needs it on
+        "motivo_obrigatorio",  # a reason, when the action deactivates
+        "filtros_ou_pesquisa_salva",  # a bulk action needs filters or a saved search
+        "nome_duplicado",  # one name per saved search of a user
+        "finalidade_invalida",  # a consent purpose: lower-case letters, digits, _
     }
 )
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clientes.api.errors import ClientErrorResponseSerializer, validation_error
+from clientes.api.params import SAVED_CODES
 from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from reports import services
 from reports.api.serializers import ExportJobSerializer, ExportRequestSerializer
@@ -80,6 +81,7 @@ FILE_RESPONSES = {
 @extend_validation_errors(["export_limit", "invalid"], field_name="non_field_errors")
 @extend_validation_errors(["intervalo_invalido"], field_name="idade_max", methods=["post"])
 @extend_validation_errors(["intervalo_invalido"], field_name="criado_ate", methods=["post"])
+@extend_validation_errors(SAVED_CODES, field_name="saved", methods=["post"])
 class ClientExportView(APIView):
     """POST /api/v1/clients/export?format=excel|pdf|csv with the search filters as JSON."""
 

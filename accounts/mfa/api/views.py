@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi import AutoSchema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,7 +20,12 @@ from accounts.mfa.api.serializers import (
 
 
 def _code_error(exc: ValidationError):
-    return serializers.ValidationError({"code": exc.messages})
+    """The service's refusal as a 400 on ``code``, keeping its error code."""
+    details = [
+        ErrorDetail(message, code=error.code or "invalid_code")
+        for error, message in zip(exc.error_list, exc.messages, strict=True)
+    ]
+    return serializers.ValidationError({"code": details})
 
 
 class TotpStartView(APIView):
@@ -31,6 +38,7 @@ class TotpStartView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_validation_errors(["invalid_code", "no_mfa"], field_name="code", methods=["post"])
 class TotpConfirmView(APIView):
     """Confirm the app with its current code; returns 10 recovery codes, shown only now.
 
@@ -74,6 +82,7 @@ class _DeleteWithBodySchema(AutoSchema):
             self.method = method
 
 
+@extend_validation_errors(["invalid_code", "no_mfa"], field_name="code", methods=["delete"])
 class MfaView(APIView):
     """Turn the caller's two-factor authentication off (not where the role requires it).
 

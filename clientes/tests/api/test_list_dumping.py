@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/v1/clients/"
 ROW_KEYS = {
     "id_cliente", "cpf", "nome_completo", "data_nascimento", "idade", "cidade", "uf", "ativo",
-    "sexo",
+    "sexo", "grafia_semelhante",
 }  # fmt: skip
 
 
