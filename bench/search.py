@@ -117,21 +117,25 @@ def query_mix(rng: random.Random, sample: dict) -> dict[str, list[tuple[str, dic
 
 
 def _session_cookie() -> str:
-    """Log an analyst in (a real session row) and return the cookie header."""
+    """Log a Gerente in (a real session row) and return the cookie header.
+
+    A Gerente, not an Analista: the "CPF prefixo" kind needs the full-CPF
+    permission (who sees masks searches a CPF only whole, issue #13).
+    """
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User
-    from accounts.roles import ANALISTA, sync_roles
+    from accounts.roles import GERENTE, sync_roles
 
     sync_roles()
     user, _created = User.objects.get_or_create(
-        email="bench.analista@example.com", defaults={"nome": "Bench"}
+        email="bench.gerente@example.com", defaults={"nome": "Bench"}
     )
     user.set_password(secrets.token_urlsafe(16))
     user.save()
-    user.groups.add(Group.objects.get(name=ANALISTA))
+    user.groups.add(Group.objects.get(name=GERENTE))
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "accounts.permission_cache.CachedPermissionsBackend"
