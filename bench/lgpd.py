@@ -80,7 +80,11 @@ def _restore(cursor) -> None:
     )
     # The restore's name changes fed the vocabulary: put back the exact copy.
     cursor.execute("DELETE FROM clientes_nome_palavras")
-    cursor.execute("INSERT INTO clientes_nome_palavras SELECT * FROM bench_lgpd_palavras")
+    # Named columns: the vocabulary's phonetic key (fonetica) is generated.
+    cursor.execute(
+        "INSERT INTO clientes_nome_palavras (palavra, frequencia)"
+        " SELECT palavra, frequencia FROM bench_lgpd_palavras"
+    )
 
 
 def _probe(stop: threading.Event, ids: list[int], samples: list[float], errors: list) -> None:
