@@ -22,6 +22,7 @@ def setup_django_on_bench_database() -> None:
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+    os.environ.setdefault("JWT_SIGNING_KEY", "bench-jwt-" + "y" * 60)
     import django
 
     django.setup()

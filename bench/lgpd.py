@@ -21,7 +21,12 @@ import random
 import threading
 import time
 
-from bench.common import BENCH_DATABASE, git_commit, print_table, summarize
+from bench.common import (
+    git_commit,
+    print_table,
+    setup_django_on_bench_database,
+    summarize,
+)
 
 # Columns of clientes a restore writes back (generated ones follow by themselves;
 # the principal/other address columns follow the address triggers).
@@ -34,17 +39,7 @@ _ADDRESS_COLUMNS = ("cep", "logradouro", "numero", "complemento", "bairro")
 
 
 def _setup():
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gestao_clientes")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("HTTPS_ONLY", "false")
-    os.environ.setdefault("STATIC_MANIFEST", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("JWT_SIGNING_KEY", "bench-jwt-" + "y" * 60)
-    import django
-
-    django.setup()
+    setup_django_on_bench_database()
 
 
 def _snapshot(cursor, ids: list[int]) -> None:
