@@ -85,6 +85,8 @@ def test_the_limit_is_a_configuracoes_parameter(client, analista, admin_client_,
         "export_max_pending_per_user": "4",
         "export_disk_limit_mb": "10240",
         "audit_retention_days": "1825",
+        "bulk_row_limit": "50000",
+        "bulk_sync_row_limit": "2000",
     }
     page = admin_client_.get(reverse("accounts:settings")).content.decode()
     assert "Exportações simultâneas por usuário" in page
