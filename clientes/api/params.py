@@ -27,7 +27,8 @@ IDENTIFIER_PATTERNS = {
     "cep": r"^[0-9]{2,5}(-?[0-9]{1,3})?$",
 }
 INTEGER = re.compile(r"^[0-9]{1,9}$")
-DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# ISO, as the schema states, and dd/mm/aaaa, which the screen's users type too.
+DATE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})$")
 
 
 def _filter_schema(name: str, filter_) -> dict:
@@ -110,7 +111,7 @@ def _message(name: str, schema: dict) -> str:
             "valores": ", ".join(schema["enum"])
         }
     if schema.get("format") == "date":
-        return _("Informe a data como AAAA-MM-DD (uma vez).")
+        return _("Informe uma data válida: AAAA-MM-DD ou dd/mm/aaaa (uma vez).")
     if name in IDENTIFIER_PATTERNS:
         return _("Formato inválido: use só dígitos, com ou sem máscara (uma vez).")
     return _("Informe de %(min)s a %(max)s caracteres (uma vez).") % {

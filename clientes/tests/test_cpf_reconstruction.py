@@ -58,8 +58,7 @@ def _export(client, params):
 
 
 def _api_export(client, params):
-    body = {k: v for k, v in params.items() if k != "ordering"}
-    body.update(fields=["nome_completo"], ordering=params.get("ordering"))
+    body = {**params, "fields": ["nome_completo"]}  # the API refuses a null ordering
     response = client.post(
         "/api/v1/clients/export?format=csv", json.dumps(body), content_type="application/json"
     )

@@ -70,7 +70,7 @@ def _filter_field(schema: dict) -> serializers.Field:
             min_value=schema["minimum"], max_value=schema["maximum"], required=False
         )
     if schema.get("format") == "date":
-        return serializers.DateField(required=False)
+        return serializers.DateField(required=False, input_formats=["iso-8601", "%d/%m/%Y"])
     validators = [RegexValidator(schema["pattern"])] if "pattern" in schema else []
     return _TextField(
         min_length=schema["minLength"],
