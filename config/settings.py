@@ -437,9 +437,9 @@ SPECTACULAR_SETTINGS = {
         },
         "StatusSolicitacaoEnum": "lgpd.choices.StatusSolicitacao",
         "TipoSolicitacaoEnum": "lgpd.choices.TipoSolicitacao",
-        "FiltroStatusEnum": "clientes.api.saved_searches.FILTER_STATUS_CHOICES",
-        "FiltroSexoEnum": "clientes.api.saved_searches.FILTER_SEXO_CHOICES",
-        "FiltroUfEnum": "clientes.api.saved_searches.FILTER_UF_CHOICES",
+        "FiltroStatusEnum": "clientes.api.filter_fields.FILTER_STATUS_CHOICES",
+        "FiltroSexoEnum": "clientes.api.filter_fields.FILTER_SEXO_CHOICES",
+        "FiltroUfEnum": "clientes.api.filter_fields.FILTER_UF_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

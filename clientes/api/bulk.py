@@ -20,8 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clientes import bulk
+from clientes.api.filter_fields import (
+    SearchFiltersSerializer,
+    typed,
+)
 from clientes.api.params import SAVED_CODES
-from clientes.api.saved_searches import SearchFiltersSerializer, api_error, declare_service_errors
+from clientes.api.saved_searches import api_error, declare_service_errors
 from clientes.api.search import CanViewClientes
 from clientes.models import BulkAction, BulkActionType, BulkStatus
 from clientes.saved_searches import SAVED_PARAM
@@ -64,7 +68,7 @@ class BulkJobSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=BulkStatus.values)
     status_display = serializers.CharField()
     motivo = serializers.CharField()
-    filters = serializers.DictField(child=serializers.CharField())
+    filters = SearchFiltersSerializer()
     total = serializers.IntegerField(help_text=_("Clientes contados na confirmação."))
     processed = serializers.IntegerField()
     progress = serializers.IntegerField(help_text=_("Percentual processado."))
@@ -85,7 +89,7 @@ def _data(request, job: BulkAction) -> dict:
         "status": job.status,
         "status_display": job.get_status_display(),
         "motivo": job.motivo,
-        "filters": {key: str(value) for key, value in job.filters.items()},
+        "filters": typed(job.filters),
         "total": job.total,
         "processed": job.processed,
         "progress": job.progress,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -21,6 +20,10 @@ from rest_framework.views import APIView
 
 from clientes import saved_searches as svc
 from clientes.api.errors import service_validation_error
+from clientes.api.filter_fields import (
+    SearchFiltersSerializer,
+    typed,
+)
 from clientes.api.search import CanViewClientes
 from clientes.api.serializers import IdentifierField
 from clientes.filters import ClienteFilterSet
@@ -29,9 +32,7 @@ from clientes.filters import ClienteFilterSet
 class SavedSearchSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     nome = serializers.CharField()
-    filters = serializers.DictField(
-        child=serializers.CharField(), help_text=_("Parâmetros da pesquisa de clientes.")
-    )
+    filters = SearchFiltersSerializer(help_text=_("Parâmetros da pesquisa de clientes."))
     shared = serializers.BooleanField()
     pinned = serializers.BooleanField(help_text=_("Fixada no painel do usuário."))
     owner = serializers.CharField(help_text=_("Nome de quem a salvou."))
@@ -69,53 +70,6 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-# Dates typed as dd/mm/aaaa or ISO; the schema offers ISO (format: date).
-DATE_FILTERS = ("criado_de", "criado_ate", "data_nascimento")
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class DateTextField(IdentifierField):
-    """A date filter's text, kept as typed (the FilterSet parses it)."""
-
-
-def _filter_choices(name: str) -> list[str]:
-    form_field = ClienteFilterSet().form.fields[name]
-    return [value for value, _label in getattr(form_field, "choices", []) if value != ""]
-
-
-# The choice filters' values, named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].
-FILTER_STATUS_CHOICES = _filter_choices("status")
-FILTER_SEXO_CHOICES = _filter_choices("sexo")
-FILTER_UF_CHOICES = _filter_choices("uf")
-
-
-def _filter_field(name: str, label) -> serializers.Field:
-    """The API field of one search filter: its choices, or text up to the form's length."""
-    form_field = ClienteFilterSet().form.fields[name]
-    choices = _filter_choices(name)
-    if name in DATE_FILTERS:
-        return DateTextField(required=False, allow_blank=True, help_text=str(label))
-    if choices:
-        return serializers.ChoiceField(
-            choices=choices, required=False, allow_blank=True, help_text=str(label)
-        )
-    # JSON strings only, as the schema says: a number is refused, not turned into text.
-    return IdentifierField(
-        required=False,
-        allow_blank=True,
-        max_length=getattr(form_field, "max_length", None) or 254,
-        help_text=str(label),
-    )
-
-
-# The search parameters as a JSON object: one optional property per filter.
-SearchFiltersSerializer = type(
-    "SearchFilters",
-    (serializers.Serializer,),
-    {name: _filter_field(name, spec.label) for name, spec in ClienteFilterSet.base_filters.items()},
-)
-
-
 def api_error(error: DjangoValidationError, attr: str = "non_field_errors"):
     """Return the 400 of a service error, filter errors under ``filters.<name>``."""
     return service_validation_error(error, attr, nested=("filters", FILTER_NAMES))
@@ -138,7 +92,7 @@ def declare_service_errors(view, fields: tuple[str, ...], methods: list[str], co
 class SavedSearchWriteSerializer(serializers.Serializer):
     nome = IdentifierField(max_length=svc.NOME_MAX)
     filters = SearchFiltersSerializer(
-        help_text=_('Os mesmos parâmetros da pesquisa, ex. {"uf": "SP", "idade_min": "60"}.')
+        help_text=_('Os mesmos parâmetros da pesquisa, ex. {"uf": "SP", "idade_min": 60}.')
     )
     shared = StrictBooleanField(required=False, default=False)
     pinned = StrictBooleanField(required=False, default=True)
@@ -152,7 +106,7 @@ def _data(saved, user) -> dict:
     return {
         "id": saved.pk,
         "nome": saved.nome,
-        "filters": {key: str(value) for key, value in saved.filters.items()},
+        "filters": typed(saved.filters),
         "shared": saved.shared,
         "pinned": pinned,
         "owner": saved.owner.get_full_name(),

@@ -303,6 +303,10 @@ def test_exports_accept_a_saved_search(analista_client, analista, goiania):
         {"nome": "X", "filters": "uf=SP"},
         {"nome": "X", "filters": {"uf": ["SP"]}},
         {"nome": "X", "filters": {"idade_min": "-1"}},
+        {"nome": "X", "filters": {"idade_min": "60"}},  # a number, as the schema says
+        {"nome": "X", "filters": {"idade_min": 131}},  # beyond the search's own bound
+        {"nome": "X", "filters": {"cep": "abc"}},
+        {"nome": "X", "filters": {"data_nascimento": "31/02/1990"}},
         {"nome": "", "filters": {"uf": "SP"}},
         {"nome": "X", "filters": {"uf": "SP"}, "shared": "talvez"},
         {"nome": "X", "filters": {"uf": "SP"}, "shared": True},  # an Analista cannot share
@@ -317,12 +321,12 @@ def test_api_refuses_malformed_saves_with_400(analista_client, body):
 def test_api_create_and_read(analista_client, analista):
     response = analista_client.post(
         API,
-        {"nome": "Goiânia", "filters": {"cidade": "Goiânia", "idade_min": "60"}},
+        {"nome": "Goiânia", "filters": {"cidade": "Goiânia", "idade_min": 60}},
         "application/json",
     )
     assert response.status_code == 201
     body = response.json()
-    assert body["filters"] == {"cidade": "Goiânia", "idade_min": "60"}
+    assert body["filters"] == {"cidade": "Goiânia", "idade_min": 60}
     assert (body["mine"], body["pinned"], body["valid"], body["shared"]) == (
         True,
         True,
@@ -330,3 +334,14 @@ def test_api_create_and_read(analista_client, analista):
         False,
     )
     assert analista_client.get(f"{API}{body['id']}/").json()["nome"] == "Goiânia"
+
+
+def test_api_answers_filters_in_the_types_it_takes(analista_client):
+    """What GET returns can be sent back as is: numbers as numbers, dates in ISO."""
+    sent = {"nome": "Nascidos", "filters": {"data_nascimento": "10/01/1980", "idade_max": 50}}
+    body = analista_client.post(API, sent, "application/json").json()
+    assert body["filters"] == {"data_nascimento": "1980-01-10", "idade_max": 50}
+    again = analista_client.post(
+        API, {"nome": "De novo", "filters": body["filters"]}, "application/json"
+    )
+    assert again.status_code == 201, again.content

@@ -34,6 +34,8 @@ RULE_CODES = frozenset(
         "no_mfa",  # turning off 2FA needs it on
         "motivo_obrigatorio",  # a reason, when the action deactivates
         "filtros_ou_pesquisa_salva",  # a bulk action needs filters or a saved search
+        "bulk_empty",  # ... whose search finds someone to change
+        "bulk_limit",  # ... and not more clients than the configured limit
         "nome_duplicado",  # one name per saved search of a user
         "finalidade_invalida",  # a consent purpose: lower-case letters, digits, _
     }

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clientes.api.errors import ClientErrorResponseSerializer, validation_error
-from clientes.api.params import SAVED_CODES
+from clientes.api.params import NO_WORD_CODES, SAVED_CODES, declare_parameter_errors
 from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from reports import services
 from reports.api.serializers import ExportJobSerializer, ExportRequestSerializer
@@ -82,6 +82,7 @@ FILE_RESPONSES = {
 @extend_validation_errors(["intervalo_invalido"], field_name="idade_max", methods=["post"])
 @extend_validation_errors(["intervalo_invalido"], field_name="criado_ate", methods=["post"])
 @extend_validation_errors(SAVED_CODES, field_name="saved", methods=["post"])
+@declare_parameter_errors(NO_WORD_CODES, methods=("post",))
 class ClientExportView(APIView):
     """POST /api/v1/clients/export?format=excel|pdf|csv with the search filters as JSON."""
 
