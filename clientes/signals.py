@@ -5,6 +5,10 @@ after the change is saved, with ``event`` (``client.created``,
 ``client.updated``, ``client.deactivated``, ``client.reactivated`` or
 ``client.deleted``) and ``cliente`` (for a deletion, the row just before it
 goes). Receivers that talk to the outside world wait for the commit.
+
+The LGPD services (app ``lgpd``) send ``client.blocked``, ``client.unblocked``
+and ``client.anonymized`` the same way; a batch anonymisation sends
+``clientes_changed`` once per batch with ``event`` and ``ids``.
 """
 
 from django.dispatch import Signal
@@ -14,6 +18,13 @@ UPDATED = "client.updated"
 DEACTIVATED = "client.deactivated"
 REACTIVATED = "client.reactivated"
 DELETED = "client.deleted"
-EVENTS = (CREATED, UPDATED, DEACTIVATED, REACTIVATED, DELETED)
+BLOCKED = "client.blocked"
+UNBLOCKED = "client.unblocked"
+ANONYMIZED = "client.anonymized"
+EVENTS = (CREATED, UPDATED, DEACTIVATED, REACTIVATED, DELETED, BLOCKED, UNBLOCKED, ANONYMIZED)
+# Events told with the client's id only: a blocked client's data may not be
+# processed (LGPD art. 18, IV), and an anonymised one has none left to tell.
+ID_ONLY_EVENTS = (BLOCKED, ANONYMIZED)
 
 cliente_changed = Signal()
+clientes_changed = Signal()

@@ -34,9 +34,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.choices import Action
 from audit.services import ANONYMIZED_LABEL, audit_anonymize_targets, audit_record
+from clientes import signals
 from clientes.br import cpf_check_digits
 from clientes.cache import invalidate_on_commit
 from clientes.cache.invalidation import forget_on_commit
+from clientes.models import Cliente
 from clientes.services import ClienteAlteradoError
 from lgpd.choices import NascimentoAnonimizado
 from lgpd.models import ConfiguracaoLgpd
@@ -106,6 +108,7 @@ def cliente_anonymize(
                 )}
             )  # fmt: skip
         _anonymize_locked(actor, [id_cliente])
+        signals.clientes_changed.send(sender=Cliente, event=signals.ANONYMIZED, ids=[id_cliente])
         audit_record(
             action=Action.CLIENTE_ANONYMIZE,
             actor=actor,
@@ -135,6 +138,7 @@ def clientes_anonymize(
         with transaction.atomic():
             done, held = _anonymize_locked(actor, chunk, lock=True)
             if done:
+                signals.clientes_changed.send(sender=Cliente, event=signals.ANONYMIZED, ids=done)
                 audit_record(
                     action=Action.CLIENTE_ANONYMIZE,
                     actor=actor,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.choices import Action
 from audit.services import audit_record
+from clientes import signals
 from clientes.br import normalize_cpf
 from clientes.models import Cliente
 from clientes.validators import validate_texto
@@ -202,6 +203,7 @@ def cliente_block(
         cliente.bloqueado = True
         _save_state(cliente, actor, ["bloqueado"])
         Bloqueio.objects.create(cliente=cliente, motivo=motivo, bloqueado_por=actor)
+        signals.cliente_changed.send(sender=Cliente, event=signals.BLOCKED, cliente=cliente)
         audit_record(
             action=Action.CLIENTE_BLOCK,
             actor=actor,
@@ -230,6 +232,7 @@ def cliente_unblock(*, actor, id_cliente: int, motivo: str) -> Cliente:
         Bloqueio.objects.filter(cliente=cliente, desbloqueado_em__isnull=True).update(
             desbloqueado_em=timezone.now(), desbloqueado_por=actor, motivo_desbloqueio=motivo
         )
+        signals.cliente_changed.send(sender=Cliente, event=signals.UNBLOCKED, cliente=cliente)
         audit_record(
             action=Action.CLIENTE_UNBLOCK,
             actor=actor,

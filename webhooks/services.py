@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.services import audit_record
 from clientes.api.serializers import ClienteSerializer
+from clientes.signals import ID_ONLY_EVENTS
 from webhooks import targets
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -114,6 +115,22 @@ def _body(event_id, event_type: str, created_at, data: dict) -> str:
 
 def on_cliente_changed(sender, *, event: str, cliente, **kwargs) -> None:
     """Receiver of clientes.signals.cliente_changed: queue the event for subscribers."""
+    _queue(event, [cliente])
+
+
+def on_clientes_changed(sender, *, event: str, ids, **kwargs) -> None:
+    """Receiver of clientes.signals.clientes_changed: one event per client of a batch."""
+    assert event in ID_ONLY_EVENTS, event
+    _queue(event, [SimpleNamespace(pk=pk) for pk in ids])
+
+
+def _event_data(event: str, cliente, subscription: WebhookSubscription) -> dict:
+    if event in ID_ONLY_EVENTS:
+        return {"id_cliente": cliente.pk}
+    return _client_data(cliente, subscription)
+
+
+def _queue(event: str, clientes) -> None:
     subscriptions = list(
         WebhookSubscription.objects.filter(active=True, events__contains=[event]).select_related(
             "owner"
@@ -122,19 +139,22 @@ def on_cliente_changed(sender, *, event: str, cliente, **kwargs) -> None:
     if not subscriptions:
         return
     now = timezone.now()
-    event_id = uuid.uuid4()
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            subscription=subscription,
-            event_id=event_id,
-            event_type=event,
-            id_cliente=cliente.pk,
-            body=_body(event_id, event, now, _client_data(cliente, subscription)),
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for subscription in subscriptions
-    )
+    deliveries = []
+    for cliente in clientes:
+        event_id = uuid.uuid4()
+        deliveries += [
+            WebhookDelivery(
+                subscription=subscription,
+                event_id=event_id,
+                event_type=event,
+                id_cliente=cliente.pk,
+                body=_body(event_id, event, now, _event_data(event, cliente, subscription)),
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for subscription in subscriptions
+        ]
+    WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
     _deliver_after_commit({s.pk for s in subscriptions})
 
 

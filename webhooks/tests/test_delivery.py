@@ -17,6 +17,8 @@ from clientes import services as clientes_services
 from clientes.br import cpf_check_digits
 from clientes.models import Cliente
 from clientes.tests.factories import cliente_data, endereco_data, telefone_data
+from lgpd import anonymization
+from lgpd import services as lgpd_services
 from webhooks import services
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.tasks import deliver_due
@@ -27,6 +29,7 @@ ALL_EVENTS = [
     "client.created", "client.updated", "client.deactivated", "client.reactivated",
     "client.deleted",
 ]  # fmt: skip
+LGPD_EVENTS = ["client.blocked", "client.unblocked", "client.anonymized"]
 
 
 class Receiver:
@@ -126,6 +129,29 @@ def test_every_change_of_a_client_arrives_in_order(subscription, receiver, anali
     clientes_services.cliente_delete(actor=administrador, id_cliente=cliente.pk)
     assert [e["type"] for e in receiver.events()] == ALL_EVENTS
     assert receiver.events()[1]["data"]["nome_social"] == "Mari"
+
+
+def test_lgpd_events_tell_a_blocked_or_anonymised_client_by_id_only(
+    private_ok, administrador, receiver, analista
+):
+    services.webhook_subscription_create(actor=administrador, url=receiver.url, events=LGPD_EVENTS)
+    first, second = _create(analista), _create(analista, cpf="529.982.247-25")
+    lgpd_services.cliente_block(actor=administrador, id_cliente=first.pk, motivo="Pedido")
+    lgpd_services.cliente_unblock(actor=administrador, id_cliente=first.pk, motivo="Resolvido")
+    anonymization.cliente_anonymize(
+        actor=administrador, id_cliente=first.pk, versao=first.versao + 2, motivo="Pedido"
+    )
+    anonymization.clientes_anonymize(actor=administrador, ids=[second.pk], motivo="Prazo")
+    events = receiver.events()
+    assert [(e["type"], e["data"]["id_cliente"]) for e in events] == [
+        ("client.blocked", first.pk),
+        ("client.unblocked", first.pk),
+        ("client.anonymized", first.pk),
+        ("client.anonymized", second.pk),
+    ]
+    assert events[0]["data"] == {"id_cliente": first.pk}  # nothing of a blocked person
+    assert events[1]["data"]["nome_completo"] == first.nome_completo
+    assert events[3]["data"] == {"id_cliente": second.pk}
 
 
 def test_a_rolled_back_change_sends_nothing(subscription, receiver, analista):
