@@ -7,18 +7,12 @@ import time
 
 import pytest
 import yaml
-from django.conf import settings
 
+from common.tests.processes import database_url_of_this_run
 from config.celery import app as celery_app
 from devstack.services import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def _healthcheck(heartbeat) -> int:
@@ -39,7 +33,7 @@ def test_beat_healthcheck_follows_a_real_beat_process(transactional_db, tmp_path
     assert command[:4] == ["celery", "-A", "config", "beat"]
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_of_this_run(),
         "CELERY_BEAT_HEARTBEAT_FILE": str(heartbeat),
     }
     beat = subprocess.Popen(  # noqa: S603 - compose's own command line

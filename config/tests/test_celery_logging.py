@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from common.tests.processes import database_url_of_this_run
 from config.celery import app as celery_app
-from reports.tests.conftest import Worker, _database_url
+from reports.tests.conftest import Worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -69,7 +70,7 @@ def test_beat_logs_json(tmp_path, monkeypatch):
     env = {
         **os.environ,
         "LOG_FORMAT": "json",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_of_this_run(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
     process = subprocess.Popen(  # noqa: S603 - a fixed command line

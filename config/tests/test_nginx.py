@@ -13,11 +13,11 @@ import socket
 import ssl
 import threading
 import warnings
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 
+from common.tests.processes import database_url_of_this_run
 from conftest import TEST_PASSWORD
 from devstack.appserver import Gunicorn
 from devstack.embedded import free_port
@@ -42,12 +42,6 @@ with warnings.catch_warnings():
     TLS_1_0, TLS_1_1 = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "") + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, django_db_setup, django_db_blocker):
     """Yield a running nginx (HTTP and HTTPS ports) proxying to gunicorn."""
@@ -57,7 +51,7 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
     shutil.copytree(ROOT / "static", static_root)
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     with django_db_blocker.unblock():
-        database_url = _database_url()
+        database_url = database_url_of_this_run()
         # Committed (no test transaction here), so gunicorn sees the user.
         from django.contrib.auth import get_user_model
 

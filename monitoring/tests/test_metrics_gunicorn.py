@@ -4,14 +4,13 @@ import http.client
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from audit.choices import Action
 from audit.models import AuditEvent
 from clientes.tests.cache_helpers import make_cliente
+from common.tests.processes import database_url_of_this_run
 from conftest import TEST_PASSWORD
 from devstack.appserver import Gunicorn
 from devstack.embedded import free_port
@@ -20,12 +19,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 TOKEN = "m" * 40
 SEARCHES = 16
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "") + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def _request(port, path, *, token=None, body=None) -> str:
@@ -55,7 +48,11 @@ def _lookups(text: str, result: str) -> float:
 def test_cache_lookups_of_every_worker_add_up(tmp_path, analista):
     make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
     port = free_port()
-    env = {"DATABASE_URL": _database_url(), "METRICS_TOKEN": TOKEN, "ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        "DATABASE_URL": database_url_of_this_run(),
+        "METRICS_TOKEN": TOKEN,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
     with Gunicorn(port=port, env=env, log_path=tmp_path / "gunicorn.log", workers=2):
         credentials = {"email": analista.email, "password": TEST_PASSWORD}
         access = json.loads(_request(port, "/api/v1/auth/token/", body=credentials))["access"]

@@ -15,6 +15,7 @@ from django.conf import settings
 from accounts.system_settings import forget_cached_settings
 from clientes.br import cpf_check_digits
 from clientes.models import Cliente, Endereco, Telefone
+from common.tests.processes import database_url_of_this_run
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,12 +92,6 @@ def export_settings(db):
     return change
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 class Worker:
     """A ``celery worker`` process of its own session, on the test database."""
 
@@ -104,7 +99,7 @@ class Worker:
         self.log = log
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),  # the test database, test_<name>
+            "DATABASE_URL": database_url_of_this_run(),  # the test database, test_<name>
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "REDIS_URL": settings.REDIS_URL,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
