@@ -29,8 +29,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts.client_ip import client_ip
 from accounts.emails import normalized_email
+from common.client_ip import client_ip
 
 # Set on a request refused by this limit: when it may try again.
 BLOCKED_UNTIL = "login_ip_blocked_until"

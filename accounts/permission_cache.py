@@ -3,7 +3,7 @@
 Django's ``ModelBackend`` runs two queries (user and group permissions) on
 every request that checks a permission; every search and profile does. This
 backend keeps the resulting set in Redis under the client cache's guarded
-entries (``clientes.cache.entries.fetch``), stamped with the ``permissions``
+entries (``common.cache.entries.fetch``), stamped with the ``permissions``
 generation. Any change to who has which permission (group membership, a
 group's or user's permissions, a group or permission deleted) bumps that
 generation after commit, so no set computed before the change is served after
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
 
-from clientes.cache import entries, store
+from common.cache import entries, store
 
 PERMISSIONS = "permissions"
 TTL_SECONDS = 3600

@@ -7,7 +7,7 @@ Authentication events use the standard signals, which already carry the request:
   token endpoint authenticates through ``django.contrib.auth.authenticate``).
 - ``axes.signals.user_locked_out(request, username, ip_address)``: an (account,
   IP) pair reached the failure limit. ``request.axes_ip_address`` holds the
-  client IP as resolved by ``accounts.client_ip.client_ip``.
+  client IP as resolved by ``common.client_ip.client_ip``.
 
 Everything else is sent here. Services send their signal inside the same
 database transaction as the change, so a receiver that writes a row commits or

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit import hooks
 from audit.choices import Action
 from audit.models import AuditEvent
 from audit.network import parse_ip
-from clientes.br import only_digits
+from common.br import only_digits
 
 CLIENTE_TARGET = "clientes.cliente"
 
@@ -77,9 +78,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
         if value.isdigit() and len(value) != 11:
             cliente_id = int(value)
         else:
-            from clientes.selectors import cliente_get_by_cpf
-
-            cliente = cliente_get_by_cpf(user=getattr(self.request, "user", None), cpf=digits)
+            cliente = hooks.find_target(
+                CLIENTE_TARGET, user=getattr(self.request, "user", None), key=digits
+            )
             if cliente is None:
                 return queryset.none()
             cliente_id = cliente.pk

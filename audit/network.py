@@ -1,13 +1,13 @@
 """Network facts the audit trail stores: addresses it can trust and parse.
 
-The client IP itself is ``accounts.client_ip.client_ip`` (the one rule for
+The client IP itself is ``common.client_ip.client_ip`` (the one rule for
 lockout, throttling and audit: X-Forwarded-For only from TRUSTED_PROXIES).
 """
 
 from __future__ import annotations
 
-from accounts.client_ip import client_ip as _client_ip
-from accounts.client_ip import is_trusted_proxy, parse_ip
+from common.client_ip import client_ip as _client_ip
+from common.client_ip import is_trusted_proxy, parse_ip
 
 __all__ = ["client_ip", "is_trusted_proxy", "parse_ip"]
 

@@ -2,14 +2,14 @@
 
 One rule for both: any key that names a secret is dropped, and anything that
 looks like a CPF (11 digits, formatted or not, whatever separates them) is masked by
-``clientes.br.mask_cpf`` (the middle six digits only).
+``common.br.mask_cpf`` (the middle six digits only).
 """
 
 from __future__ import annotations
 
 import re
 
-from clientes.br import mask_cpf, only_digits
+from common.br import mask_cpf, only_digits
 
 # 11 digits, whatever separates them (000.000.000-00, "529 982 247 25",
 # "529-982-247-25", dots in odd places, slashes: up to 3 of space, tab, dot,

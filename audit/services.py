@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import context as audit_context
+from audit import hooks
 from audit.choices import SYSTEM_ACTOR, Action, Channel
 from audit.models import AuditEvent
 from audit.network import client_ip
@@ -48,8 +50,8 @@ def request_origin(request) -> dict:
 
 
 # The actor's highest role, computed inside the INSERT (one round trip per
-# event). Mirrors accounts.roles.user_role (ROLE_ORDER, highest first), and a
-# superuser without a role group is an Administrador.
+# event). Mirrors accounts.roles.user_role (the order accounts registers in
+# audit.hooks, highest first); a superuser without a role group is an Administrador.
 _ROLE_SQL = """COALESCE((
     SELECT g.name FROM auth_group g
       JOIN {user_groups} ug ON ug.group_id = g.id
@@ -59,13 +61,10 @@ _ROLE_SQL = """COALESCE((
 
 
 def _role_sql(user) -> tuple[str, list]:
-    from django.contrib.auth import get_user_model
-
-    from accounts.roles import ADMINISTRADOR, ROLE_ORDER
-
+    role_order, superuser_role = hooks.role_order()
     table = get_user_model().groups.through._meta.db_table
-    order = list(ROLE_ORDER)
-    params = [user.pk, order, order, ADMINISTRADOR if user.is_superuser else ""]
+    order = list(role_order)
+    params = [user.pk, order, order, superuser_role if user.is_superuser else ""]
     return _ROLE_SQL.format(user_groups=connection.ops.quote_name(table)), params
 
 
@@ -215,15 +214,18 @@ def audit_record_bulk(
     return audit_record(action=action, actor=actor, target=(target_type, ""), details=extra)
 
 
+def before_after(changes) -> dict:
+    """Return ``{field: {"before": old, "after": new}}`` for ``{field: (old, new)}``."""
+    return {field: {"before": old, "after": new} for field, (old, new) in (changes or {}).items()}
+
+
 def audit_purge_expired(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
     """Delete events older than the retention period; record the purge; return the count.
 
     Deletes in batches, each its own transaction, through the database function
     ``audit_purge_before`` (the only path the append-only trigger lets through).
     """
-    from accounts.system_settings import current_settings
-
-    retention_days = current_settings().audit_retention_days
+    retention_days = hooks.retention_days()
     cutoff = (now or timezone.now()) - timedelta(days=retention_days)
     purged = 0
     while True:

@@ -227,8 +227,8 @@ def bench_lookups(server: Server, cookie: str) -> None:
 
 def in_process(cpfs: list[str]) -> None:
     """Time the selector itself: a cache hit against the PostgreSQL read it replaces."""
-    from clientes.cache import metrics
     from clientes.selectors import _find_id_by_cpf, _load_profile, cliente_get_by_cpf
+    from common.cache import metrics
 
     metrics.reset()
     for cpf in cpfs:

@@ -77,8 +77,8 @@ def _sample(rng: random.Random) -> dict:
 
 def query_mix(rng: random.Random, sample: dict) -> dict[str, list[tuple[str, dict]]]:
     """Return {kind: [(path, params), ...]}: what analysts and integrators send."""
-    from clientes.br import format_cpf, format_phone
     from clientes.search import fold
+    from common.br import format_cpf, format_phone
 
     rows = sample["rows"]
     screen, api = "/clientes/", "/api/v1/clients/search"

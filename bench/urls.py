@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import JsonResponse
 from django.urls import include, path
 
-from clientes.br import only_digits
-from clientes.cache import metrics
 from clientes.selectors import cliente_get, cliente_get_by_cpf
+from common.br import only_digits
+from common.cache import metrics
 
 
 def _profile(cliente):

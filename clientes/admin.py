@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from clientes import services
-from clientes.br import format_cpf, normalize_cpf
 from clientes.models import Cliente, Endereco, Telefone
+from common.br import format_cpf, normalize_cpf
 
 
 class EnderecoInline(admin.TabularInline):

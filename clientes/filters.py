@@ -13,9 +13,9 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from clientes import search
-from clientes.br import only_digits
 from clientes.choices import UF, Sexo
 from clientes.models import Cliente
+from common.br import only_digits
 
 STATUS_CHOICES = [("ativo", _("Ativos")), ("inativo", _("Inativos")), ("todos", _("Todos"))]
 DEFAULT_STATUS = "todos"

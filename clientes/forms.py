@@ -1,7 +1,7 @@
 """Forms of the client registry: the client, its addresses and phones (inline).
 
 Fields normalise what people type (CPF, phone and CEP with or without mask)
-with ``clientes.br`` and check the rules in ``clientes.validators`` so errors
+with ``common.br`` and check the rules in ``clientes.validators`` so errors
 show next to each field; the services check everything again before writing.
 """
 
@@ -9,7 +9,12 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import (
+from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
+from clientes.models import Cliente, Endereco, Telefone
+from clientes.selectors import cliente_get_by_cpf
+from clientes.services import CLIENTE_FIELDS, ENDERECO_FIELDS, TELEFONE_FIELDS
+from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
+from common.br import (
     format_cep,
     format_cpf,
     format_phone,
@@ -17,11 +22,6 @@ from clientes.br import (
     normalize_cpf,
     normalize_phone,
 )
-from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
-from clientes.models import Cliente, Endereco, Telefone
-from clientes.selectors import cliente_get_by_cpf
-from clientes.services import CLIENTE_FIELDS, ENDERECO_FIELDS, TELEFONE_FIELDS
-from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 
 
 class ClienteForm(forms.ModelForm):

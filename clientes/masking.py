@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from clientes.br import format_cpf, mask_cpf
+from common.br import format_cpf, mask_cpf
 
 CPF_FULL_PERMISSION = "clientes.view_cpf_completo"
 

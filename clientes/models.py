@@ -1,7 +1,7 @@
 """The client registry: a Cliente with its addresses and phones.
 
 Identifiers are stored normalised (CPF 11 digits, CEP 8 digits, phone DDD +
-number as digits) and formatted only for display, by ``clientes.br``.
+number as digits) and formatted only for display, by ``common.br``.
 """
 
 import uuid
@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import format_cpf, format_phone, mask_cpf, validate_cpf
 from clientes.choices import UF, Sexo, TipoTelefone
+from common.br import format_cpf, format_phone, mask_cpf, validate_cpf
 
 _digits = RegexValidator(r"^\d+$", _("Use apenas números."))
 
@@ -269,6 +269,11 @@ class MissedInvalidation(models.Model):
     @classmethod
     def latest_id(cls) -> int:
         return cls.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    @classmethod
+    def record(cls, *, ids: list[int], everything: bool) -> None:
+        """Store one missed invalidation (``common.cache.store`` calls it)."""
+        cls.objects.create(cliente_ids=ids, everything=everything)
 
 
 class ConsistencyCheck(models.Model):

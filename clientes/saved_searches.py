@@ -29,10 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.services import audit_record
 from clientes import search
-from clientes.cache import cached
 from clientes.filters import ClienteFilterSet, is_narrowing, normalized, validated_filterset
 from clientes.models import SavedSearch
 from clientes.selectors import cliente_search
+from common.cache.entries import cached
 
 SAVED_PARAM = "saved"
 SEARCH_PERMISSION = "clientes.view_cliente"
@@ -192,7 +192,7 @@ def saved_search_count(*, user, saved: SavedSearch) -> SavedCount | None:
         matches = cliente_search(user=user, params=saved.filters).order_by()
         return matches.values("pk")[: search.COUNT_CAP + 1].count()
 
-    # The cache holds plain data only (clientes.cache.codec): the number, not a SavedCount.
+    # The cache holds plain data only (common.cache.codec): the number, not a SavedCount.
     found = cached((_COUNT_LAYOUT, today.isoformat(), key), compute)
     return SavedCount(count=found, exact=found <= search.COUNT_CAP)
 

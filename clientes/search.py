@@ -43,10 +43,10 @@ from django.db.models.lookups import GreaterThan, IsNull, LessThan, StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import only_digits
 from clientes.choices import UF, Sexo
 from clientes.models import Cliente, Endereco
 from common import replicas
+from common.br import only_digits
 
 # Totals above this are reported as "10.000+" instead of being counted.
 COUNT_CAP = 10_000

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from clientes.cache.metrics import observe_lookups
+from common.cache.metrics import observe_lookups
 
 # The kind of the search pages' cache entries (``clientes.cache.cached``'s namespace).
 SEARCH_KIND = "search"

@@ -14,11 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clientes import search
-from clientes.cache import cached, profiles
+from clientes.cache import profiles
 from clientes.filters import is_narrowing, normalized, validated_filterset
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente, Endereco, Telefone
 from common import replicas
+from common.cache.entries import cached
 
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MIN = 10

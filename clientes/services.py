@@ -25,10 +25,10 @@ from audit.choices import Action
 from audit.diff import changes, snapshot, snapshot_rows
 from audit.services import audit_record
 from clientes import signals
-from clientes.br import normalize_cep, normalize_cpf, normalize_phone, only_digits
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
+from common.br import normalize_cep, normalize_cpf, normalize_phone, only_digits
 
 CLIENTE_FIELDS = (
     "cpf",

@@ -6,8 +6,8 @@ from celery import shared_task
 from django.utils.translation import gettext as _
 
 from clientes import bulk
-from clientes.cache import store
 from clientes.cache.reconcile import reconcile
+from common.cache import store
 
 logger = logging.getLogger(__name__)
 

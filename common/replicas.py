@@ -21,7 +21,7 @@ A read goes to the primary instead when:
   logged.
 
 The cache must never be filled from a replica that has not replayed an
-invalidation its reader already saw: see ``clientes.cache.entries``, which
+invalidation its reader already saw: see ``common.cache.entries``, which
 fills only from a replica whose replayed WAL position is at least the one
 recorded with the latest invalidation (``wal_position``).
 """

@@ -152,7 +152,7 @@ CACHES = {
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             # Never pickle: whoever can write a key to Redis must not run code here.
-            "SERIALIZER": "clientes.cache.codec.MsgpackSerializer",
+            "SERIALIZER": "common.cache.codec.MsgpackSerializer",
             # Short timeouts: a slow or dead Redis must degrade to PostgreSQL,
             # never hang a request.
             "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.2),
@@ -390,7 +390,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # Per user when logged in, per client IP (accounts/client_ip.py) otherwise;
+    # Per user when logged in, per client IP (common/client_ip.py) otherwise;
     # over the limit: 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.UserRateThrottle",
@@ -463,7 +463,7 @@ AXES_RESET_ON_SUCCESS = True
 # Logins and logouts are recorded by the audit log (audit/), not twice.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_USERNAME_CALLABLE = "accounts.lockout.normalized_username"
-AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Every failure is logged (axes.AccessFailureLog) for the per-IP limit across
@@ -478,7 +478,7 @@ LOGIN_IP_WINDOW = timedelta(minutes=env.int("LOGIN_IP_WINDOW_MINUTES", default=1
 PASSWORD_CHECK_FAILURE_LIMIT = env.int("PASSWORD_CHECK_FAILURE_LIMIT", default=3)
 # IPs or CIDRs of our reverse proxies: X-Forwarded-For, X-Forwarded-Proto and
 # X-Request-ID are believed only when the connection comes from one of them
-# (see accounts/client_ip.py, config/trusted_proxy.py, audit/middleware.py).
+# (see common/client_ip.py, config/trusted_proxy.py, audit/middleware.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # The second step's code is not kept in axes' record of a failed attempt.

@@ -1,7 +1,7 @@
 """API rate limits: per user when authenticated, per client IP otherwise, and pages
 of client lists per user (``ClientPagesThrottle``).
 
-The IP is the one accounts.client_ip trusts (the real client behind nginx, not
+The IP is the one common.client_ip trusts (the real client behind nginx, not
 nginx itself, and never a forged X-Forwarded-For), so one abusive client cannot
 exhaust a whole office's quota and a spoofed header cannot reset one's own.
 Counters live in the Redis cache; if Redis is down, requests are let through
@@ -15,7 +15,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.client_ip import client_ip
+from common.client_ip import client_ip
 
 logger = logging.getLogger(__name__)
 

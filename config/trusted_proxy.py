@@ -4,12 +4,12 @@ Only a proxy listed in TRUSTED_PROXIES (nginx) may say "this was HTTPS"
 (X-Forwarded-Proto) or "the client is X" (X-Forwarded-For); anyone else
 talking to the app port directly could forge them to pass as HTTPS or to
 dodge throttling and lockout. The client's IP itself comes from
-accounts.client_ip.client_ip, which applies the same rule.
+common.client_ip.client_ip, which applies the same rule.
 """
 
 from __future__ import annotations
 
-from accounts.client_ip import is_trusted_proxy
+from common.client_ip import is_trusted_proxy
 
 # Headers only a trusted proxy may send (request.META names).
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_REAL_IP")

@@ -35,11 +35,11 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.services import ANONYMIZED_LABEL, audit_anonymize_targets, audit_record
 from clientes import signals
-from clientes.br import cpf_check_digits
 from clientes.cache import invalidate_on_commit
 from clientes.cache.invalidation import forget_on_commit
 from clientes.models import Cliente
 from clientes.services import ClienteAlteradoError
+from common.br import cpf_check_digits
 from lgpd.choices import NascimentoAnonimizado
 from lgpd.models import ConfiguracaoLgpd
 from lgpd.receivers import legal_hold_message

@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import only_digits
+from common.br import only_digits
 from lgpd.choices import OPEN_STATUSES, StatusSolicitacao, TipoSolicitacao
 from lgpd.models import SolicitacaoTitular
 

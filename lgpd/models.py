@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientes.br import mask_cpf, validate_cpf
+from common.br import mask_cpf, validate_cpf
 from lgpd.choices import (
     OPEN_STATUSES,
     CanalSolicitacao,

@@ -14,8 +14,8 @@ from django.utils import timezone
 from audit.choices import CLIENTE_CHANGE_ACTIONS, Action
 from audit.models import AuditEvent
 from audit.services import audit_record
-from clientes.br import format_cpf
 from clientes.models import Cliente
+from common.br import format_cpf
 from lgpd.models import Consentimento, RetencaoLegal, SolicitacaoTitular
 from lgpd.services import note_production
 

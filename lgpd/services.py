@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.services import audit_record
 from clientes import signals
-from clientes.br import normalize_cpf
 from clientes.models import Cliente
 from clientes.validators import validate_texto
+from common.br import normalize_cpf
 from lgpd.choices import OPEN_STATUSES, StatusSolicitacao
 from lgpd.models import (
     Bloqueio,

@@ -1,7 +1,7 @@
 """Who may read monitoring data (/metrics, the deep health check).
 
 Not a user permission: only METRICS_ALLOWED_NETWORKS (the client's real IP,
-see accounts.client_ip) or a request with ``Authorization: Bearer
+see common.client_ip) or a request with ``Authorization: Bearer
 <METRICS_TOKEN>``. Everyone else, logged in or not, is refused.
 """
 
@@ -10,7 +10,7 @@ import ipaddress
 
 from django.conf import settings
 
-from accounts.client_ip import client_ip
+from common.client_ip import client_ip
 
 
 def may_read_monitoring(request) -> bool:

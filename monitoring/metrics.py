@@ -1,7 +1,7 @@
 """Application metrics counted as things happen (in every web process).
 
 django-prometheus adds the HTTP ones (latency by view, status codes); the
-client cache counts its own in clientes.cache.metrics; values read from
+client cache counts its own in common.cache.metrics; values read from
 PostgreSQL/Redis at scrape time (Celery tasks included) live in
 monitoring.collectors.
 Names start with ``gestao_`` so the Grafana dashboard finds ours at a glance.

@@ -4,7 +4,7 @@ An export reads up to 50,000 rows; turning raw values into cells in Python
 (CPF and phone masks, labels, ages, addresses) cost ~30 µs a row, more than
 reading them. PostgreSQL computes the same cells in the query instead, so the
 rows reach the writers ready (and the CSV never passes through Python rows at
-all: see ``reports.writers.csv``). The Python formatters in ``clientes.br``
+all: see ``reports.writers.csv``). The Python formatters in ``common.br``
 stay the reference for every other screen; ``reports/tests/test_cells.py``
 holds both to the same output.
 
@@ -72,7 +72,7 @@ class CellContext:
 
 
 def formatted_cpf(field: str) -> Expression:
-    """Return 000.000.000-00 (``clientes.br.format_cpf``)."""
+    """Return 000.000.000-00 (``common.br.format_cpf``)."""
     return SqlTemplate(
         "substr({0}, 1, 3) || '.' || substr({0}, 4, 3) || '.' || substr({0}, 7, 3) "
         "|| '-' || substr({0}, 10, 2)",
@@ -81,12 +81,12 @@ def formatted_cpf(field: str) -> Expression:
 
 
 def masked_cpf(field: str) -> Expression:
-    """Return ***.456.789-** (``clientes.br.mask_cpf``)."""
+    """Return ***.456.789-** (``common.br.mask_cpf``)."""
     return SqlTemplate("'***.' || substr({0}, 4, 3) || '.' || substr({0}, 7, 3) || '-**'", field)
 
 
 def formatted_phone(field: str) -> Expression:
-    """Return (11) 99999-9999 or (11) 3333-4444 (``clientes.br.format_phone``)."""
+    """Return (11) 99999-9999 or (11) 3333-4444 (``common.br.format_phone``)."""
     return SqlTemplate(
         "'(' || left({0}, 2) || ') ' || substr({0}, 3, length({0}) - 6) || '-' || right({0}, 4)",
         field,
@@ -94,7 +94,7 @@ def formatted_phone(field: str) -> Expression:
 
 
 def formatted_cep(field: str) -> Expression:
-    """Return 00000-000 (``clientes.br.format_cep``)."""
+    """Return 00000-000 (``common.br.format_cep``)."""
     return SqlTemplate("left({0}, 5) || '-' || right({0}, 3)", field)
 
 

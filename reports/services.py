@@ -33,11 +33,11 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from accounts.system_settings import current_settings
-from clientes.br import mask_cpf, only_digits
 from clientes.filters import ClienteFilterSet
 from clientes.saved_searches import params_with_saved
 from clientes.selectors import cliente_search
 from common import replicas
+from common.br import mask_cpf, only_digits
 from reports import progress as live
 from reports.columns import COLUMNS, DEFAULT_FIELDS, row_plan
 from reports.limits import check_pending_limit, ensure_disk_room, expire_job_file

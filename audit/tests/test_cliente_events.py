@@ -8,8 +8,8 @@ from audit.choices import Action
 from audit.middleware import REQUEST_ID_HEADER
 from audit.models import AuditEvent
 from clientes import services
-from clientes.br import format_cpf, mask_cpf
 from clientes.tests.factories import cliente_data, endereco_data, telefone_data
+from common.br import format_cpf, mask_cpf
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.choices import Action
 from audit.models import AuditEvent
 from audit.sanitize import mask_cpfs_in_text
-from clientes.br import only_digits
+from common.br import only_digits
 
 pytestmark = pytest.mark.django_db
 

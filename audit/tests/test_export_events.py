@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.choices import Action
 from audit.models import AuditEvent
-from clientes.br import format_cpf, mask_cpf
+from common.br import format_cpf, mask_cpf
 from reports.tests.conftest import make_clientes
 from reports.tests.helpers import run_export
 

@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from clientes.br import (
+from clientes.choices import UF, Sexo, TipoTelefone
+from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
+from clientes.models import Cliente, Endereco, Telefone
+from clientes.validators import validate_data_nascimento, validate_nome
+from common.br import (
     format_cep,
     format_cpf,
     format_phone,
@@ -19,14 +23,10 @@ from clientes.br import (
     normalize_cpf,
     normalize_phone,
 )
-from clientes.choices import UF, Sexo, TipoTelefone
-from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
-from clientes.models import Cliente, Endereco, Telefone
-from clientes.validators import validate_data_nascimento, validate_nome
 
 
 def _django_rule(check):
-    """Run a ``clientes.br``/``validators`` check, keeping its message and code."""
+    """Run a ``common.br``/``validators`` check, keeping its message and code."""
 
     def run(value):
         try:
@@ -41,7 +41,7 @@ def _django_rule(check):
 # them as ``pattern`` (drf-spectacular reads RegexValidator). ASCII classes:
 # Python's \d and \s also match other scripts' digits and spaces, JSON Schema's
 # differ. What a pattern cannot say (check digits, area codes) stays in
-# ``clientes.br``.
+# ``common.br``.
 CPF_PATTERN = r"^[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}$"
 CEP_PATTERN = r"^[0-9]{5}-?[0-9]{3}$"
 PHONE_PATTERN = r"^(\+55 ?)?(\([0-9]{2}\) ?|[0-9]{2} ?)[0-9]{4,5}[- ]?[0-9]{4}$"

@@ -14,9 +14,9 @@ from functools import partial
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from clientes.cache import metrics, store, uncommitted
 from clientes.cache.profiles import cpf_key, cpf_token_key, id_token_key, profile_key
 from common import replicas
+from common.cache import metrics, store, uncommitted
 
 logger = logging.getLogger("clientes.cache")
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from clientes.cache import store, uncommitted
-from clientes.cache.entries import fetch
 from clientes.models import Cliente, Endereco, Telefone
+from common.cache import store, uncommitted
+from common.cache.entries import fetch
 
 _NOT_FOUND = None
 _USER_FIELDS = ("id", "email", "nome")

@@ -16,9 +16,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from clientes.cache import metrics, store
 from clientes.cache.profiles import cpf_token_key, encode_profile, id_token_key
 from clientes.models import Cliente, ConsistencyCheck, MissedInvalidation
+from common.cache import metrics, store
 
 logger = logging.getLogger("clientes.cache")
 

@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import clientes.br
+import common.br
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=11,
                         unique=True,
-                        validators=[clientes.br.validate_cpf],
+                        validators=[common.br.validate_cpf],
                         verbose_name="CPF",
                     ),
                 ),

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from clientes.br import cpf_check_digits
 from clientes.search import fold
 from clientes.seed import data
+from common.br import cpf_check_digits
 
 CLIENTE_COLUMNS = (
     "id_cliente", "cpf", "nome_completo", "nome_social", "data_nascimento", "sexo",

@@ -6,7 +6,7 @@
 
 from django import template
 
-from clientes import br
+from common import br
 
 register = template.Library()
 

@@ -3,8 +3,8 @@
 from contextlib import contextmanager
 from datetime import date
 
-from clientes.cache import store
 from clientes.models import Cliente, Endereco, Telefone
+from common.cache import store
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 import itertools
 
-from clientes.br import cpf_check_digits
+from common.br import cpf_check_digits
 
 _seq = itertools.count(100000001)
 

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
-from clientes.br import cpf_check_digits
 from clientes.models import Cliente, Endereco, Telefone
+from common.br import cpf_check_digits
 
 
 def make_cpf(base9: str) -> str:

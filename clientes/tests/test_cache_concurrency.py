@@ -9,11 +9,12 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from clientes.cache import cached, entries, metrics, store
 from clientes.cache.profiles import get_by_cpf, get_by_id
 from clientes.models import Cliente
 from clientes.selectors import _find_id_by_cpf, _load_profile, cliente_get
 from clientes.tests.cache_helpers import make_cliente
+from common.cache import entries, metrics, store
+from common.cache.entries import cached
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,11 @@ import time
 import pytest
 from django_redis import get_redis_connection
 
-from clientes.cache import metrics, store
 from clientes.cache.profiles import profile_key
 from clientes.models import Cliente, MissedInvalidation
 from clientes.selectors import cliente_get, cliente_get_by_cpf
 from clientes.tests.cache_helpers import make_cliente
+from common.cache import metrics, store
 from devstack.embedded import EmbeddedRedis, free_port
 
 RETRY_SECONDS = 0.5

@@ -6,12 +6,12 @@ from django.db import transaction
 from django.http import Http404
 from django_redis import get_redis_connection
 
-from clientes.cache import metrics, store
 from clientes.cache.profiles import cpf_key, profile_key
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.seed.loader import load_clients
 from clientes.selectors import cliente_get, cliente_get_by_cpf
 from clientes.tests.cache_helpers import make_cliente
+from common.cache import metrics, store
 
 OTHER_CPF = "11144477735"
 MISSING_CPF = "39053344705"
@@ -234,7 +234,7 @@ def test_bulk_seed_invalidates_cached_not_found_answers():
 def test_a_transaction_reads_its_own_uncommitted_writes(db, django_assert_num_queries):
     # `db` runs the whole test in one transaction that never commits, like a
     # service that writes and reads back before its commit.
-    from clientes.cache import cached
+    from common.cache.entries import cached
 
     assert cached(["todos"], lambda: ["antes"]) == ["antes"]
     assert cliente_get_by_cpf(user=None, cpf=MISSING_CPF) is None

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 from django_redis import get_redis_connection
 
-from clientes.cache import metrics, store
 from clientes.cache.profiles import cpf_key, profile_key
 from clientes.cache.reconcile import reconcile
 from clientes.models import ConsistencyCheck
 from clientes.selectors import cliente_get, cliente_get_by_cpf
 from clientes.tasks import cache_reconcile
 from clientes.tests.cache_helpers import make_cliente
+from common.cache import metrics, store
 
 CPFS = ["52998224725", "11144477735", "39053344705", "86288366757", "71428793860"]
 

@@ -3,10 +3,10 @@
 import pytest
 from django.db import transaction
 
-from clientes.cache import metrics, store
 from clientes.models import Endereco
 from clientes.selectors import cliente_search_page
 from clientes.tests.cache_helpers import make_cliente
+from common.cache import metrics, store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

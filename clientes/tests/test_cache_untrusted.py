@@ -20,7 +20,7 @@ from django_redis import get_redis_connection
 from rest_framework.test import APIClient
 
 from accounts.permission_cache import PERMISSIONS
-from clientes.cache import codec, store
+from common.cache import codec, store
 from reports.models import ExportJob, ExportStatus
 
 AUDIT_URL = reverse("audit:event_list")

@@ -52,7 +52,7 @@ def worker(tmp_path):
 def test_worker_reconciles_drift_injected_into_redis(worker):
     from django_redis import get_redis_connection
 
-    from clientes.cache import store
+    from common.cache import store
 
     cliente = make_cliente()
     cliente_get(user=None, id_cliente=cliente.pk)

@@ -26,8 +26,8 @@ from pypdf import PdfReader
 
 from accounts.tests.test_permissions import _fill, all_url_patterns
 from clientes import services
-from clientes.br import format_cpf
 from clientes.tests.factories import cliente_data, endereco_data, telefone_data
+from common.br import format_cpf
 from reports.columns import COLUMNS
 from reports.models import ExportJob
 

@@ -294,8 +294,8 @@ def test_fold_matches_the_database_function(db):
 
 
 def test_search_page_is_plain_cacheable_data(clientes):
-    from clientes.cache import codec
     from clientes.selectors import SearchPage
+    from common.cache import codec
 
     result = cliente_search_page(user=None, params={"q": "maria"})
     assert SearchPage.from_data(codec.decode(codec.encode(result.as_data()))) == result

@@ -54,9 +54,9 @@ def test_only_the_search_pages_own_lookup_decides_hit_or_miss(analista):
     from django.core.cache import cache
 
     from accounts.permission_cache import invalidate_permissions
-    from clientes.cache import metrics
     from clientes.search_measure import measure_search
     from clientes.selectors import cliente_search_page
+    from common.cache import metrics
 
     make_cliente(nome="Ana Lima", cidade="Recife", uf="PE")
     cache.clear()

@@ -19,12 +19,12 @@ from collections import Counter
 
 import pytest
 
-from clientes.br import format_cpf, format_phone
 from clientes.models import Cliente
 from clientes.search import PARTICLES, fold
 from clientes.seed.data import SURNAME_PARTICLES
 from clientes.seed.loader import load_clients
 from clientes.selectors import cliente_search_page
+from common.br import format_cpf, format_phone
 
 SEED_CLIENTS = 5_000
 SAMPLED_CLIENTS = 50

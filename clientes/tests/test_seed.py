@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from clientes.br import is_valid_cpf, normalize_cep, normalize_phone
 from clientes.choices import UF
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.seed import loader
 from clientes.seed.data import CITIES
 from clientes.seed.loader import load_clients, reset_clients
+from common.br import is_valid_cpf, normalize_cep, normalize_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

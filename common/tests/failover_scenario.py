@@ -21,7 +21,7 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from clientes.cache import metrics  # noqa: E402
+from common.cache import metrics  # noqa: E402
 from monitoring.task_metrics import broker_redis  # noqa: E402
 from reports.models import ExportJob  # noqa: E402
 

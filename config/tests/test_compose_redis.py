@@ -17,9 +17,9 @@ import redis
 import yaml
 from kombu import Connection
 
-from clientes.cache import store
 from clientes.selectors import cliente_get
 from clientes.tests.cache_helpers import make_cliente
+from common.cache import store
 from devstack.embedded import EmbeddedRedis, free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.client_ip import is_trusted_proxy
+from common.client_ip import is_trusted_proxy
 
 
 @pytest.mark.parametrize(

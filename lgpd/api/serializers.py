@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from clientes.api.serializers import IdentifierField, StrictFieldsMixin
-from clientes.br import format_cpf
+from common.br import format_cpf
 from lgpd.choices import CanalSolicitacao, StatusSolicitacao, TipoSolicitacao
 from lgpd.models import Consentimento, RetencaoLegal, SolicitacaoTitular
 

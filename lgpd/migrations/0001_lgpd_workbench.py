@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import clientes.br
+import common.br
 import lgpd.models
 
 
@@ -372,7 +372,7 @@ class Migration(migrations.Migration):
                     "cpf",
                     models.CharField(
                         max_length=11,
-                        validators=[clientes.br.validate_cpf],
+                        validators=[common.br.validate_cpf],
                         verbose_name="CPF do titular",
                     ),
                 ),

@@ -11,8 +11,8 @@ from django_redis import get_redis_connection
 
 from audit.models import AuditEvent
 from clientes import services as clientes_services
-from clientes.br import is_valid_cpf
 from clientes.models import Cliente, Telefone
+from common.br import is_valid_cpf
 from lgpd import anonymization, services
 from lgpd.tests.conftest import make_cliente
 

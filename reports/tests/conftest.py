@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 
 from accounts.system_settings import forget_cached_settings
-from clientes.br import cpf_check_digits
 from clientes.models import Cliente, Endereco, Telefone
+from common.br import cpf_check_digits
 from common.tests.processes import database_url_of_this_run
 from config.celery import app as celery_app
 

@@ -1,7 +1,7 @@
 """Cells computed by PostgreSQL equal the Python formatters; the COPY CSV equals Python's csv.
 
 PostgreSQL formats export cells (reports.cells) and writes the CSV (COPY), for
-speed; the screens keep formatting in Python (clientes.br). These tests hold
+speed; the screens keep formatting in Python (common.br). These tests hold
 both to the same output on awkward clients: no address, no phone, no birth
 date, leap-day birthdays, separators, quotes and line breaks in names,
 formula-looking text.
@@ -15,11 +15,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from clientes.br import cpf_check_digits, format_cep, format_phone
 from clientes.choices import Sexo
 from clientes.masking import CpfUse, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.selectors import cliente_search
+from common.br import cpf_check_digits, format_cep, format_phone
 from reports.columns import COLUMNS, DATE, DATETIME, INTEGER, row_plan
 from reports.tests.helpers import run_export
 from reports.writers import FORMULA_PREFIXES

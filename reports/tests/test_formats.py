@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from clientes.br import cpf_check_digits
 from clientes.models import Cliente, Endereco, Telefone
+from common.br import cpf_check_digits
 from reports.columns import COLUMNS
 from reports.tests.conftest import make_clientes
 from reports.tests.helpers import run_export

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientes import services as clientes_services
-from clientes.br import cpf_check_digits
 from clientes.models import Cliente
 from clientes.tests.factories import cliente_data, endereco_data, telefone_data
+from common.br import cpf_check_digits
 from lgpd import anonymization
 from lgpd import services as lgpd_services
 from webhooks import services

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clientes.cache import store
 from clientes.cache.reconcile import reconcile
+from common.cache import store
 
 
 class Command(BaseCommand):

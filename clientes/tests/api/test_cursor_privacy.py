@@ -9,8 +9,8 @@ import pytest
 from django.core import signing
 
 from clientes import services
-from clientes.br import format_cpf
 from clientes.tests.factories import cliente_data
+from common.br import format_cpf
 
 pytestmark = pytest.mark.django_db
 

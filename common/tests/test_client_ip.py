@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from accounts.client_ip import client_ip
+from common.client_ip import client_ip
 
 PROXY = "10.0.0.5"
 

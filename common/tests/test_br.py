@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from clientes import br
+from common import br
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from typing import TypeVar
 from django.db import DEFAULT_DB_ALIAS
 from django.db.utils import DatabaseError
 
-from clientes.cache import metrics, store, uncommitted
 from common import replicas
+from common.cache import metrics, store, uncommitted
 
 T = TypeVar("T")
 logger = logging.getLogger("clientes.cache")

@@ -37,14 +37,18 @@ import threading
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
+from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
-from clientes.cache import codec, metrics
+from common.cache import codec, metrics
 
+# The logger keeps the name it had when the cache lived in clientes: log routing
+# and alerting already filter on it.
 logger = logging.getLogger("clientes.cache")
 
 # Bump when the payload layout changes: a deploy never reads the old format.
@@ -88,6 +92,33 @@ def conf(name: str):
     return settings.CLIENTES_CACHE[name]
 
 
+class MissedInvalidationLog(Protocol):
+    """Where invalidations Redis never received are recorded (a PostgreSQL table)."""
+
+    def latest_id(self) -> int: ...
+
+    def record(self, *, ids: list[int], everything: bool) -> None: ...
+
+
+# The ground floor knows no app: the app whose rows are cached registers its
+# models (their columns are part of every key) and its missed-invalidation log
+# when Django starts (``clientes.apps``).
+_cached_models: tuple = ()
+_missed_log: MissedInvalidationLog | None = None
+
+
+def register(*, models: Sequence, missed_log: MissedInvalidationLog) -> None:
+    """Declare the models whose rows are cached and the log of missed invalidations."""
+    global _cached_models, _missed_log, _fingerprint
+    _cached_models, _missed_log, _fingerprint = tuple(models), missed_log, None
+
+
+def _missed() -> MissedInvalidationLog:
+    if _missed_log is None:
+        raise ImproperlyConfigured("common.cache.store.register() was never called")
+    return _missed_log
+
+
 _fingerprint: str | None = None
 
 
@@ -95,9 +126,7 @@ def _model_fingerprint() -> str:
     """Hash of the cached models' columns: adding a field changes every key."""
     global _fingerprint
     if _fingerprint is None:
-        from clientes.models import Cliente, Endereco, Telefone
-
-        models = (Cliente, Endereco, Telefone)
+        models = _cached_models
         columns = [f.attname for model in models for f in model._meta.concrete_fields]
         _fingerprint = hashlib.blake2b("|".join(columns).encode(), digest_size=4).hexdigest()
     return _fingerprint
@@ -202,9 +231,7 @@ def _recover(conn) -> None:
     finding another one means the data came through a failover (or a restart
     from a snapshot), and nothing it holds is trusted.
     """
-    from clientes.models import MissedInvalidation
-
-    latest = MissedInvalidation.latest_id()
+    latest = _missed().latest_id()
     ack_key, server_key = key("ack"), key("server")
     acked, known_server = conn.mget([ack_key, server_key])
     acked = int(acked or 0)
@@ -243,10 +270,8 @@ def check_missed_invalidations() -> None:
 
 def record_missed_invalidation(*, ids: Sequence[int] = (), everything: bool = False) -> None:
     """Remember in PostgreSQL that Redis did not receive an invalidation."""
-    from clientes.models import MissedInvalidation
-
     metrics.incr("invalidation_missed")
-    MissedInvalidation.objects.create(cliente_ids=sorted(set(ids))[:1000], everything=everything)
+    _missed().record(ids=sorted(set(ids))[:1000], everything=everything)
     logger.warning(
         "cache invalidation missed for %s: recorded, the epoch is bumped when Redis is back",
         "every client" if everything else f"{len(set(ids))} client(s)",
