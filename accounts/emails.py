@@ -24,3 +24,8 @@ def normalized_email(value: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", value.strip()).lower()
     return unicodedata.normalize("NFKC", folded)
+
+
+def tried_email(value) -> str:
+    """Return the e-mail a login attempt named, normalised and bounded (for the audit log)."""
+    return normalized_email(str(value or ""))[:MAX_LENGTH]

@@ -17,3 +17,11 @@ def user_list(*, q: str = "", role: str = "", situacao: str = "") -> QuerySet[Us
     elif situacao == "inativos":
         users = users.filter(is_active=False)
     return users
+
+
+def user_audit_target(email: str):
+    """Return the audit target of an attempt aimed at the account of ``email``."""
+    user_id = (
+        User.objects.filter(email=email).values_list("pk", flat=True).first() if email else None
+    )
+    return ("accounts.user", user_id, email)

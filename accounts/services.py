@@ -1,7 +1,7 @@
 """Writes on accounts: users, roles, passwords, token revocation, Configurações.
 
-Every service is keyword-only, atomic, and sends its signal from
-``accounts.signals`` inside the transaction (see that module).
+Every service is keyword-only and atomic; inside the transaction it records its
+audit event (``audit.services``) and sends its signal from ``accounts.signals``.
 """
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -14,10 +14,13 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import signals
-from accounts.emails import normalized_email
+from accounts.emails import normalized_email, tried_email
 from accounts.models import SystemSettings, User
 from accounts.roles import ADMINISTRADOR, ROLE_LABELS, may_manage, user_role
+from accounts.selectors import user_audit_target
 from accounts.system_settings import forget_cached_settings
+from audit.choices import Action
+from audit.services import audit_record, before_after
 
 
 def _set_role(user: User, role: str) -> None:
@@ -45,6 +48,8 @@ def user_create(*, email: str, nome: str, role: str, password: str, by: User | N
     user.save()
     _set_role(user, role)
     user.save(update_fields=["is_staff"])
+    details = {"email": user.email, "role": role}
+    audit_record(action=Action.USER_CREATE, actor=by, target=user, details=details)
     signals.user_created.send(User, user=user, by=by, role=role)
     return user
 
@@ -67,6 +72,8 @@ def user_update(*, user: User, nome: str, email: str, role: str, by: User | None
     new = {"nome": user.nome, "email": user.email, "role": role, "is_superuser": user.is_superuser}
     changes = {k: (old[k], new[k]) for k in old if old[k] != new[k]}
     if changes:
+        details = {"changes": before_after(changes)}
+        audit_record(action=Action.USER_UPDATE, actor=by, target=user, details=details)
         signals.user_changed.send(User, user=user, by=by, changes=changes)
     return user
 
@@ -103,6 +110,8 @@ def user_revoke_tokens(*, user: User, reason: str, by: User | None = None) -> No
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
+    details = {"reason": reason}
+    audit_record(action=Action.TOKEN_REVOKE, actor=by, target=user, details=details)
     signals.tokens_revoked.send(User, user=user, reason=reason, by=by)
 
 
@@ -116,6 +125,7 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
     user.save(update_fields=["is_active"])
     _end_sessions(user)
     user_revoke_tokens(user=user, reason="deactivated", by=by)
+    audit_record(action=Action.USER_DEACTIVATE, actor=by, target=user)
     signals.user_deactivated.send(User, user=user, by=by)
     return user
 
@@ -126,6 +136,7 @@ def user_reactivate(*, user: User, by: User | None = None) -> User:
     _ensure_may_manage(by, user)
     user.is_active = True
     user.save(update_fields=["is_active"])
+    audit_record(action=Action.USER_REACTIVATE, actor=by, target=user)
     signals.user_reactivated.send(User, user=user, by=by)
     return user
 
@@ -139,6 +150,7 @@ def user_reset_password(*, user: User, password: str, by: User | None = None) ->
     user.save(update_fields=["password", "must_change_password"])
     _end_sessions(user)
     user_revoke_tokens(user=user, reason="password_reset", by=by)
+    audit_record(action=Action.PASSWORD_RESET, actor=by, target=user)
     signals.password_reset.send(User, user=user, by=by)
     return user
 
@@ -154,6 +166,7 @@ def user_change_password(*, user: User, password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     user_revoke_tokens(user=user, reason="password_changed", by=user)
+    audit_record(action=Action.PASSWORD_CHANGE, actor=user, target=user)
     signals.password_changed.send(User, user=user)
     return user
 
@@ -163,6 +176,13 @@ def user_unlock(*, email: str, by: User | None = None) -> int:
     """Clear the failed-login lockout of an account from every IP; return records removed."""
     username = normalized_email(email)
     count = AxesProxyHandler.reset_attempts(username=username)
+    email = tried_email(username)
+    audit_record(
+        action=Action.UNLOCK,
+        actor=by,
+        target=user_audit_target(email),
+        details={"email": email, "attempts": count},
+    )
     signals.user_unlocked.send(User, email=username, by=by, attempts=count)
     return count
 
@@ -184,5 +204,7 @@ def system_settings_update(*, values: dict, by: User | None = None) -> SystemSet
     forget_cached_settings()
     transaction.on_commit(forget_cached_settings)
     if changes:
+        details = {"changes": before_after(changes)}
+        audit_record(action=Action.SETTINGS_UPDATE, actor=by, target=row, details=details)
         signals.system_settings_changed.send(SystemSettings, settings=row, by=by, changes=changes)
     return row

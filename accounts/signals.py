@@ -1,4 +1,7 @@
-"""Signals that accounts sends, for the audit log (and anyone else) to connect to.
+"""Signals that accounts sends, for other apps to connect to.
+
+The audit log does not listen to them: each service records its audit event
+itself (``audit.services``), inside its transaction, and then sends its signal.
 
 Authentication events use the standard signals, which already carry the request:
 
@@ -9,9 +12,11 @@ Authentication events use the standard signals, which already carry the request:
   IP) pair reached the failure limit. ``request.axes_ip_address`` holds the
   client IP as resolved by ``common.client_ip.client_ip``.
 
-Everything else is sent here. Services send their signal inside the same
-database transaction as the change, so a receiver that writes a row commits or
-rolls back together with it. ``by`` is the user who acted (None for the system).
+Logins, logouts, failed logins and lockouts are audited by
+``accounts.receivers``. Everything else is sent here. Services send their
+signal inside the same database transaction as the change, so a receiver that
+writes a row commits or rolls back together with it. ``by`` is the user who
+acted (None for the system).
 
 - ``token_obtained(sender, user, request)``: ``POST /api/v1/auth/token/`` succeeded.
 - ``token_refreshed(sender, user, request)``: a refresh token was rotated.

@@ -284,6 +284,11 @@ class ClienteFilterSet(django_filters.FilterSet):
         return search.order(queryset, ordering, search.name_text(cleaned))
 
 
+# The parameters of a client search, in one list: the screen, the API, saved
+# searches and exports carry exactly these.
+FILTER_NAMES = tuple(ClienteFilterSet.base_filters)
+
+
 def _canonical(name: str, value) -> str:
     """Return one spelling per meaning of a cleaned parameter (for cache keys)."""
     if name == "q":

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from celery import signature
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -33,7 +34,9 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from accounts.system_settings import current_settings
-from clientes.filters import ClienteFilterSet
+from audit.choices import Action
+from audit.services import audit_record
+from clientes.filters import FILTER_NAMES, ClienteFilterSet
 from clientes.saved_searches import params_with_saved
 from clientes.selectors import cliente_search
 from common import replicas
@@ -42,7 +45,6 @@ from reports import progress as live
 from reports.columns import COLUMNS, DEFAULT_FIELDS, row_plan
 from reports.limits import check_pending_limit, ensure_disk_room, expire_job_file
 from reports.models import CsvDialect, ExportFormat, ExportJob, ExportStatus
-from reports.signals import export_downloaded, export_finished, export_requested
 from reports.writers import ExportMeta, write_export
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,33 @@ PART_DIR = "exports/tmp"
 # within a tenth of a second.
 PROGRESS_INTERVAL_S = 0.25
 
-_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
+
+# The Celery name of ``reports.tasks.export_generate_task``.
+EXPORT_GENERATE_TASK = "reports.export_generate"
+
+_EXPORT_FINISHED = {"done": Action.EXPORT_COMPLETE, "failed": Action.EXPORT_FAIL}
+
+
+def _export_details(job: ExportJob) -> dict:
+    return {
+        "format": job.format,
+        "filtros": job.filters,
+        "campos": job.fields,
+        "status": job.status,
+        "linhas": job.row_count,
+    }
+
+
+def _audit(action: str, *, job: ExportJob, user) -> None:
+    """Record an export event; called inside the job's transaction (no export without it)."""
+    audit_record(action=action, actor=user, target=job, details=_export_details(job))
+
+
+def _audit_finished(*, job: ExportJob, user) -> None:
+    """Record that the job ended: done, failed or cancelled (see ``job.status``)."""
+    action = _EXPORT_FINISHED.get(job.status, Action.EXPORT_FAIL)
+    details = {**_export_details(job), "erro": job.error[:500] if job.error else ""}
+    audit_record(action=action, actor=user, target=job, details=details)
 
 
 class ExportCancelled(Exception):
@@ -81,7 +109,7 @@ def _clean_filters(params: Mapping, ordering: str | None) -> dict:
     """Return the search parameters as a JSON-able dict of non-empty values."""
     getlist = getattr(params, "getlist", None)
     filters = {}
-    for key in _FILTER_KEYS:
+    for key in FILTER_NAMES:
         if key not in params:
             continue
         value = params.get(key) if getlist is None else getlist(key)[-1]
@@ -171,7 +199,7 @@ def export_request(
         )
         job.full_clean()
         job.save()
-        export_requested.send(ExportJob, job=job, user=user)
+        _audit(Action.EXPORT_REQUEST, job=job, user=user)
         if not inline:
             transaction.on_commit(lambda: _enqueue(job.pk))
     return ExportRequest(job=job, inline=inline)
@@ -179,10 +207,11 @@ def export_request(
 
 def _enqueue(job_id) -> bool:
     """Send the job to the workers; return False (logged) when the broker is down."""
-    from reports.tasks import export_generate_task
-
     try:
-        export_generate_task.apply_async((str(job_id),), retry_policy=PUBLISH_RETRY_POLICY)
+        # By name: the task module imports this one (eager mode still runs it in-process).
+        signature(EXPORT_GENERATE_TASK, args=(str(job_id),)).apply_async(
+            retry_policy=PUBLISH_RETRY_POLICY
+        )
     except (OperationalError, OSError) as exc:
         logger.warning("export %s not queued, broker unavailable: %s", job_id, exc)
         return False
@@ -320,7 +349,7 @@ def _fail_locked(job: ExportJob, message: str) -> None:
     job.error = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
-    export_finished.send(ExportJob, job=job, user=job.owner)
+    _audit_finished(job=job, user=job.owner)
 
 
 def _fail(job_id, message: str) -> None:
@@ -406,7 +435,7 @@ def _finish(job_id, part: Path, written: int) -> ExportJob:
                 "file", "size", "row_count", "status", "progress", "finished_at", "expires_at"
             ]
         )  # fmt: skip
-        export_finished.send(ExportJob, job=job, user=job.owner)
+        _audit_finished(job=job, user=job.owner)
     live.forget(job.pk)
     return job
 
@@ -469,13 +498,13 @@ def export_cancel(*, user, job: ExportJob) -> ExportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
         transaction.on_commit(lambda: live.request_cancel(job.pk))
-        export_finished.send(ExportJob, job=job, user=user)
+        _audit_finished(job=job, user=user)
     return job
 
 
 def export_record_download(*, user, job: ExportJob) -> None:
-    """Tell listeners (the audit log) that ``user`` downloaded the job's file."""
-    export_downloaded.send(ExportJob, job=job, user=user)
+    """Record in the audit log that ``user`` downloaded the job's file."""
+    _audit(Action.EXPORT_DOWNLOAD, job=job, user=user)
 
 
 def export_progress(job: ExportJob) -> int:

@@ -10,7 +10,7 @@ from reports import services
 
 
 @shared_task(
-    name="reports.export_generate",
+    name=services.EXPORT_GENERATE_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,

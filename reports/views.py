@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from clientes.filters import ClienteFilterSet, ordering_choices_for
+from clientes.filters import FILTER_NAMES, ClienteFilterSet, ordering_choices_for
 from clientes.masking import can_see_full_cpf
 from clientes.saved_searches import SAVED_PARAM
 from reports import services
@@ -19,8 +19,6 @@ from reports.forms import ExportForm
 from reports.limits import RETRY_AFTER_SECONDS, ExportRefused
 from reports.models import ExportStatus
 from reports.selectors import export_job_get, export_job_list
-
-_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
 
 
 @login_required
@@ -54,7 +52,7 @@ def export_create(request):
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _form_error(request, [e for errs in form.errors.values() for e in errs])
-    params = {key: request.POST[key] for key in _FILTER_KEYS if request.POST.get(key)}
+    params = {key: request.POST[key] for key in FILTER_NAMES if request.POST.get(key)}
     if request.POST.get(SAVED_PARAM):
         params[SAVED_PARAM] = request.POST[SAVED_PARAM]
     try:

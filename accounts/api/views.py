@@ -34,6 +34,8 @@ from accounts.emails import normalized_email
 from accounts.lockout import lockout_response
 from accounts.mfa.api.token import second_factor_refusal
 from accounts.roles import user_role
+from audit.choices import Action
+from audit.services import audit_record
 
 _BAD_BODY = _(
     "Corpo da requisição inválido: envie um objeto JSON (Content-Type: application/json)."
@@ -136,6 +138,7 @@ class TokenObtainView(_PublicAuthView):
         )
         refresh = tokens_for(user)
         update_last_login(None, user)
+        audit_record(action=Action.TOKEN_OBTAIN, actor=user, request=http_request, target=user)
         signals.token_obtained.send(type(user), user=user, request=http_request)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
@@ -155,6 +158,12 @@ class TokenRefreshView(_PublicAuthView):
                 serializer.is_valid(raise_exception=True)
         except TokenError:
             return _unauthorized(_("Token inválido, expirado ou revogado."), "token_not_valid")
+        audit_record(
+            action=Action.TOKEN_REFRESH,
+            actor=serializer.user,
+            request=request._request,
+            target=serializer.user,
+        )
         signals.token_refreshed.send(
             type(serializer.user), user=serializer.user, request=request._request
         )

@@ -1,7 +1,7 @@
 """Writes of two-factor authentication: enrolment, recovery codes, reset, per-role policy.
 
-Every service is keyword-only, atomic, and sends its signal from
-``accounts.mfa.signals`` inside the transaction (the audit log listens).
+Every service is keyword-only and atomic, and records its audit event
+(``audit.services``) inside the transaction.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.mfa import devices, signals
+from accounts.mfa import devices
 from accounts.mfa.models import RolePolicy
 from accounts.mfa.policy import role_policies, user_requires_mfa
 from accounts.models import User
 from accounts.services import _end_sessions, user_revoke_tokens
+from audit.choices import Action
+from audit.services import audit_record, before_after
 
 
 def _invalid_code():
@@ -58,7 +60,7 @@ def mfa_totp_confirm(*, user: User, code: str, keep_session: str | None = None) 
     codes = _replace_recovery_codes(user)
     _end_sessions(user, keep=keep_session)
     user_revoke_tokens(user=user, reason="mfa_enabled", by=user)
-    signals.mfa_enabled.send(User, user=user)
+    audit_record(action=Action.MFA_ENABLE, actor=user, target=user)
     return codes
 
 
@@ -70,7 +72,7 @@ def mfa_recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
     if devices.verify_code(user, code) is None:
         raise _invalid_code()
     codes = _replace_recovery_codes(user)
-    signals.recovery_codes_regenerated.send(User, user=user)
+    audit_record(action=Action.MFA_RECOVERY_CODES, actor=user, target=user)
     return codes
 
 
@@ -87,7 +89,7 @@ def mfa_disable(*, user: User, code: str) -> None:
         raise _invalid_code()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    signals.mfa_disabled.send(User, user=user)
+    audit_record(action=Action.MFA_DISABLE, actor=user, target=user)
 
 
 @transaction.atomic
@@ -105,7 +107,7 @@ def mfa_reset(*, user: User, by: User | None) -> None:
     StaticDevice.objects.filter(user=user).delete()
     _end_sessions(user)
     user_revoke_tokens(user=user, reason="mfa_reset", by=by)
-    signals.mfa_reset.send(User, user=user, by=by)
+    audit_record(action=Action.MFA_RESET, actor=by, target=user)
 
 
 @transaction.atomic
@@ -122,5 +124,10 @@ def mfa_policy_update(*, required: dict[str, bool], by: User | None = None) -> d
         if new != old:
             changes[role] = (old, new)
     if changes:
-        signals.mfa_policy_changed.send(RolePolicy, by=by, changes=changes)
+        audit_record(
+            action=Action.MFA_POLICY_UPDATE,
+            actor=by,
+            target=("mfa.rolepolicy", "", ""),
+            details={"changes": before_after(changes)},
+        )
     return role_policies()

@@ -26,7 +26,7 @@ from clientes.api.filter_fields import (
 )
 from clientes.api.search import CanViewClientes
 from clientes.api.serializers import IdentifierField
-from clientes.filters import ClienteFilterSet
+from clientes.filters import FILTER_NAMES, ClienteFilterSet
 
 
 class SavedSearchSerializer(serializers.Serializer):
@@ -41,9 +41,6 @@ class SavedSearchSerializer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-
-
-FILTER_NAMES = tuple(ClienteFilterSet.base_filters)
 
 
 def _filter_error_codes() -> list[str]:

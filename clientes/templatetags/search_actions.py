@@ -5,18 +5,16 @@ from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from clientes import bulk, saved_searches
-from clientes.filters import ClienteFilterSet
+from clientes.filters import FILTER_NAMES
 from clientes.models import BulkActionType
 
 register = template.Library()
-
-_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
 
 
 def _search_params(request) -> list[tuple[str, str]]:
     return [
         (key, value)
-        for key in _FILTER_KEYS
+        for key in FILTER_NAMES
         for value in request.GET.getlist(key)[-1:]
         if value.strip()
     ]

@@ -5,12 +5,11 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from clientes.filters import ClienteFilterSet
+from clientes.filters import FILTER_NAMES
+from reports import services
 from reports.forms import ExportForm
 
 register = template.Library()
-
-_FILTER_KEYS = tuple(ClienteFilterSet.base_filters)
 
 
 @register.inclusion_tag("reports/_export_form.html", takes_context=True)
@@ -19,7 +18,7 @@ def export_form(context):
     request = context["request"]
     search_params = [
         (key, value)
-        for key in _FILTER_KEYS
+        for key in FILTER_NAMES
         for value in request.GET.getlist(key)[-1:]
         if value.strip()
     ]
@@ -35,9 +34,7 @@ def export_form(context):
 @register.filter
 def export_progress(job) -> int:
     """The job's progress in percent (live while it runs)."""
-    from reports.services import export_progress as progress
-
-    return progress(job)
+    return services.export_progress(job)
 
 
 # A new export often finishes within a second or two (a 10,000-row CSV in
@@ -55,6 +52,4 @@ def export_poll_every(job) -> str:
 @register.filter
 def export_filters(job) -> list[tuple[str, str]]:
     """The job's filters as (label, value) pairs people can read."""
-    from reports.services import describe_filters
-
-    return describe_filters(job.filters)
+    return services.describe_filters(job.filters)
