@@ -19,7 +19,7 @@ def can_read_audit(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(AUDIT_VIEW_PERMISSION))
 
 
-def audit_event_list(*, user, params: Mapping) -> QuerySet[AuditEvent]:
+def audit_event_list(*, params: Mapping) -> QuerySet[AuditEvent]:
     """Return the events matching ``params`` (AuditEventFilterSet names), newest first.
 
     Raises ``ValidationError`` (pt-BR messages per parameter) for invalid

@@ -47,7 +47,7 @@ class AuditEventListView(AuditAccessMixin, TemplateView):
         filterset = AuditEventFilterSet(data=params or None, queryset=AuditEvent.objects.none())
         context["filter_form"] = filterset.form
         try:
-            events = audit_event_list(user=self.request.user, params=params)
+            events = audit_event_list(params=params)
         except ValidationError:
             events = AuditEvent.objects.none()
             context["invalid"] = True
@@ -74,7 +74,7 @@ class AuditEventCsvView(AuditAccessMixin, View):
 
     def get(self, request):
         try:
-            events = audit_event_list(user=request.user, params=request.GET)
+            events = audit_event_list(params=request.GET)
         except ValidationError as exc:
             messages = "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")

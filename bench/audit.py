@@ -152,7 +152,7 @@ def bench_page(repeat: int) -> list[list]:
         timings, matches = [], 0
         for _ in range(repeat):
             started = time.perf_counter()
-            events = audit_event_list(user=None, params=params)
+            events = audit_event_list(params=params)
             paginator = CappedPaginator(events, 50)
             page = paginator.get_page(params.get("page"))
             fetched = len(list(page))

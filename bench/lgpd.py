@@ -122,7 +122,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from clientes.models import Cliente
-    from clientes.search import by_name
+    from clientes.search.matching import by_name
     from lgpd import anonymization
 
     ids = list(

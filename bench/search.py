@@ -77,7 +77,7 @@ def _sample(rng: random.Random) -> dict:
 
 def query_mix(rng: random.Random, sample: dict) -> dict[str, list[tuple[str, dict]]]:
     """Return {kind: [(path, params), ...]}: what analysts and integrators send."""
-    from clientes.search import fold
+    from clientes.search.parsing import fold
     from common.br import format_cpf, format_phone
 
     rows = sample["rows"]

@@ -1,7 +1,7 @@
 """The one FilterSet of clients: the search screen, the API and exports use it.
 
 Every parameter name here is public (URLs of the search screen, the API and the
-filters stored with export jobs). Query logic lives in ``clientes.search``.
+filters stored with export jobs). Query logic lives in the ``clientes.search`` package.
 """
 
 from collections.abc import Mapping
@@ -12,15 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from clientes import search
 from clientes.choices import UF, Sexo
 from clientes.models import Cliente
+from clientes.search import matching, parsing, sorting
 from common.br import only_digits
 
 STATUS_CHOICES = [("ativo", _("Ativos")), ("inativo", _("Inativos")), ("todos", _("Todos"))]
 DEFAULT_STATUS = "todos"
 
-ORDERING_CHOICES = [(search.RELEVANCE, _("relevância"))] + [
+ORDERING_CHOICES = [(sorting.RELEVANCE, _("relevância"))] + [
     (name, label)
     for column, column_label in [
         ("nome_completo", _("nome")),
@@ -63,7 +63,7 @@ NO_WORD_MESSAGE = _("Digite ao menos uma letra ou um número.")
 
 def _has_word(value: str) -> bool:
     """Return True when ``value`` folds to some word (not only punctuation)."""
-    return bool(search.fold(value))
+    return bool(parsing.fold(value))
 
 
 class ClienteSearchForm(forms.Form):
@@ -71,9 +71,9 @@ class ClienteSearchForm(forms.Form):
 
     def clean_q(self):
         value = self.cleaned_data.get("q") or ""
-        if not value or search.box_kind(value) != "name":
+        box = parsing.parse_box(value)
+        if not value or box.kind != parsing.NAME:
             return value
-        box = search.parse_box(value)
         if box.bad_date:
             raise ValidationError(
                 _("Data de nascimento inválida: use dd/mm/aaaa, ex.: 12/04/1985."), code="date"
@@ -102,7 +102,7 @@ class ClienteSearchForm(forms.Form):
     def clean_cpf(self):
         value = self.cleaned_data.get("cpf") or ""
         digits = only_digits(value)
-        if value and (not digits or len(digits) > 11 or not search.looks_like_identifier(value)):
+        if value and (not digits or len(digits) > 11 or not parsing.looks_like_identifier(value)):
             raise ValidationError(
                 _("CPF deve ter até 11 dígitos (com ou sem pontos e traço)."), code="cpf"
             )
@@ -112,7 +112,7 @@ class ClienteSearchForm(forms.Form):
         value = self.cleaned_data.get("telefone") or ""
         digits = only_digits(value)
         if value and (
-            not search.looks_like_identifier(value) or search.phone_condition(digits) is None
+            not parsing.looks_like_identifier(value) or matching.phone_condition(digits) is None
         ):
             raise ValidationError(
                 _("Telefone deve ter 8 a 11 dígitos, com ou sem DDD, ex.: (11) 99999-9999."),
@@ -123,7 +123,7 @@ class ClienteSearchForm(forms.Form):
     def clean_cep(self):
         value = self.cleaned_data.get("cep") or ""
         digits = only_digits(value)
-        if value and (not search.looks_like_identifier(value) or not 2 <= len(digits) <= 8):
+        if value and (not parsing.looks_like_identifier(value) or not 2 <= len(digits) <= 8):
             raise ValidationError(_("CEP deve ter de 2 a 8 dígitos, ex.: 01310-100."), code="cep")
         return value
 
@@ -224,16 +224,16 @@ class ClienteFilterSet(django_filters.FilterSet):
         return cls._form_class
 
     def filter_q(self, queryset, name, value):
-        return search.by_query(queryset, value, cpf_prefix=self.cpf_prefix)
+        return matching.by_query(queryset, parsing.parse_box(value), cpf_prefix=self.cpf_prefix)
 
     def filter_cpf(self, queryset, name, value):
-        return search.by_cpf(queryset, value)
+        return matching.by_cpf(queryset, value)
 
     def filter_nome(self, queryset, name, value):
-        return search.by_name(queryset, value)
+        return matching.by_name(queryset, value)
 
     def filter_nome_mae(self, queryset, name, value):
-        return search.by_mother_name(queryset, value)
+        return matching.by_mother_name(queryset, value)
 
     def filter_cidade(self, queryset, name, value):
         return queryset  # with uf, in filter_queryset: one address must match both
@@ -242,34 +242,34 @@ class ClienteFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_status(self, queryset, name, value):
-        return search.by_status(queryset, value)
+        return matching.by_status(queryset, value)
 
     def filter_idade_min(self, queryset, name, value):
-        return search.by_min_age(queryset, int(value))
+        return matching.by_min_age(queryset, int(value))
 
     def filter_idade_max(self, queryset, name, value):
-        return search.by_max_age(queryset, int(value))
+        return matching.by_max_age(queryset, int(value))
 
     def filter_email(self, queryset, name, value):
-        return search.by_email(queryset, value)
+        return matching.by_email(queryset, value)
 
     def filter_telefone(self, queryset, name, value):
-        return search.by_phone(queryset, value)
+        return matching.by_phone(queryset, value)
 
     def filter_cep(self, queryset, name, value):
-        return search.by_cep(queryset, value)
+        return matching.by_cep(queryset, value)
 
     def filter_criado_de(self, queryset, name, value):
-        return search.by_created_from(queryset, value)
+        return matching.by_created_from(queryset, value)
 
     def filter_criado_ate(self, queryset, name, value):
-        return search.by_created_until(queryset, value)
+        return matching.by_created_until(queryset, value)
 
     def filter_consentimento(self, queryset, name, value):
         return queryset.filter(consentimentos__contains=[value])
 
     def filter_data_nascimento(self, queryset, name, value):
-        return search.by_birth_date(queryset, value)
+        return matching.by_birth_date(queryset, value)
 
     def filter_ordering(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset
@@ -278,10 +278,10 @@ class ClienteFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         cidade, uf = self.form.cleaned_data.get("cidade"), self.form.cleaned_data.get("uf")
         if cidade or uf:
-            queryset = search.by_address(queryset, cidade=cidade or "", uf=uf or "")
+            queryset = matching.by_address(queryset, cidade=cidade or "", uf=uf or "")
         cleaned = self.form.cleaned_data
-        ordering = cleaned.get("ordering") or search.default_ordering(cleaned)
-        return search.order(queryset, ordering, search.name_text(cleaned))
+        ordering = cleaned.get("ordering") or sorting.default_ordering(cleaned)
+        return sorting.order(queryset, ordering, parsing.name_text(cleaned))
 
 
 # The parameters of a client search, in one list: the screen, the API, saved
@@ -298,7 +298,7 @@ def _canonical(name: str, value) -> str:
     if name in ("cpf", "telefone", "cep"):
         return only_digits(value)
     if name == "cidade":
-        return search.fold(value)
+        return parsing.fold(value)
     if name == "email":
         return value.strip().lower()
     if name in ("idade_min", "idade_max"):
@@ -310,19 +310,17 @@ def _canonical_name(value: str) -> str:
     # Case, accents and spacing do not change a name search (word order does:
     # it ranks the exact name first); punctuation alone matches nothing and
     # is kept as typed.
-    return " ".join(search.fold(value).split()) or value.strip()
+    return " ".join(parsing.fold(value).split()) or value.strip()
 
 
 def _canonical_query(value: str) -> str:
-    text = value.strip()
-    kind = search.box_kind(text)
-    if kind == "email":
-        return text.lower()
-    if kind == "identifier":
-        digits = only_digits(text)
+    box = parsing.parse_box(value)
+    if box.kind == parsing.EMAIL:
+        return box.text.lower()
+    if box.kind == parsing.IDENTIFIER:
+        digits = box.digits
         # A masked "123.456" is a CPF only; bare digits may also be a phone.
-        return f"{digits[:3]}.{digits[3:]}" if search.is_masked_cpf(text) else digits
-    box = search.parse_box(text)
+        return f"{digits[:3]}.{digits[3:]}" if box.masked_cpf else digits
     parts = [_canonical_name(box.name)] if box.name else []
     if box.data_nascimento:
         parts.append(box.data_nascimento.isoformat())
@@ -379,9 +377,9 @@ def _masked_cpf_errors(cleaned: Mapping) -> dict:
     typed = (cleaned.get("q") or "").strip()
     digits = only_digits(typed)
     if (
-        search.looks_like_identifier(typed)
+        parsing.looks_like_identifier(typed)
         and len(digits) < 11
-        and (search.is_masked_cpf(typed) or search.phone_condition(digits) is None)
+        and (parsing.is_masked_cpf(typed) or matching.phone_condition(digits) is None)
     ):  # a CPF's beginning; 8 to 10 bare digits still find phones
         errors["q"] = [ValidationError(CPF_WHOLE_REQUIRED, code="invalid")]
     if is_cpf_ordering(cleaned.get("ordering")):
@@ -409,7 +407,7 @@ def normalized(filterset: ClienteFilterSet) -> tuple[tuple[str, str], ...]:
     for name, value in cleaned.items():
         if value in (None, "") or (name == "status" and value == DEFAULT_STATUS):
             continue
-        if name == "ordering" and value == search.default_ordering(cleaned):
+        if name == "ordering" and value == sorting.default_ordering(cleaned):
             continue
         pairs.append((name, _canonical(name, value)))
     return tuple(sorted(pairs))

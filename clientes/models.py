@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientes.ages import age_on
 from clientes.choices import UF, Sexo, TipoTelefone
 from common.br import format_cpf, format_phone, mask_cpf, validate_cpf
 
@@ -29,7 +30,7 @@ def search_text(expression):
 
     The function (migration 0003) lower-cases, strips accents and apostrophes
     and collapses punctuation, and is IMMUTABLE so generated columns and
-    expression indexes can use it; ``clientes.search.fold`` is its Python twin.
+    expression indexes can use it; ``clientes.search.parsing.fold`` is its Python twin.
     """
     return Func(expression, function="gc_search_text", output_field=models.TextField())
 
@@ -168,9 +169,7 @@ class Cliente(models.Model):
         """Return the age in whole years at ``today`` (default: today), or None."""
         if not self.data_nascimento:
             return None
-        today = today or timezone.localdate()
-        born = self.data_nascimento
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age_on(self.data_nascimento, today or timezone.localdate())
 
 
 class Endereco(models.Model):

@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.choices import Action
 from audit.services import audit_record
-from clientes import search
 from clientes.filters import ClienteFilterSet, is_narrowing, normalized, validated_filterset
 from clientes.models import SavedSearch
+from clientes.search import counts
 from clientes.selectors import cliente_search
 from common.cache.entries import cached
 
@@ -177,7 +177,7 @@ def params_with_saved(*, user, params: Mapping):
 
 
 def saved_search_count(*, user, saved: SavedSearch) -> SavedCount | None:
-    """Return the live count of ``saved`` (capped at ``search.COUNT_CAP``), or None if stale.
+    """Return the live count of ``saved`` (capped at ``counts.COUNT_CAP``), or None if stale.
 
     Served from Redis under the search generation, like search pages: any
     client write makes every cached count stale.
@@ -190,11 +190,11 @@ def saved_search_count(*, user, saved: SavedSearch) -> SavedCount | None:
 
     def compute() -> int:
         matches = cliente_search(user=user, params=saved.filters).order_by()
-        return matches.values("pk")[: search.COUNT_CAP + 1].count()
+        return matches.values("pk")[: counts.COUNT_CAP + 1].count()
 
     # The cache holds plain data only (common.cache.codec): the number, not a SavedCount.
     found = cached((_COUNT_LAYOUT, today.isoformat(), key), compute)
-    return SavedCount(count=found, exact=found <= search.COUNT_CAP)
+    return SavedCount(count=found, exact=found <= counts.COUNT_CAP)
 
 
 # --- writes -------------------------------------------------------------------

@@ -1,18 +1,24 @@
-"""Time a client search and learn whether Redis answered it, for its audit event.
+"""Time a client search, learn whether Redis answered it, and audit it.
 
-The search views wrap their selector call in ``measure_search()`` and pass
-the figures to ``audit.services.audit_search``; the managers' metrics page
-(monitoring.usage) averages the durations and counts the cache hits.
+Every search view (the screen, the API's search and list endpoints) runs its
+search through ``audited_search``: it times the search (``measure_search``),
+then records the audit event with those figures (``audit.services.audit_search``);
+the managers' metrics page (monitoring.usage) averages the durations and
+counts the cache hits.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
+from audit.services import audit_search
 from common.cache.metrics import observe_lookups
+
+T = TypeVar("T")
 
 # The kind of the search pages' cache entries (``clientes.cache.cached``'s namespace).
 SEARCH_KIND = "search"
@@ -39,3 +45,45 @@ def measure_search() -> Iterator[SearchMeasure]:
         yield measure
     measure.duration_ms = round((time.perf_counter() - started) * 1000, 1)
     measure.cache = lookups.result
+
+
+@dataclass(frozen=True)
+class SearchFacts:
+    """What a search answered, for its audit event.
+
+    ``exact`` is False when ``count`` is a lower bound or only what one page
+    returned; ``ids`` are the clients the answer showed (API pages).
+    """
+
+    count: int
+    exact: bool = True
+    ids: Sequence[int] | None = None
+
+
+def audited_search(
+    *,
+    request,
+    params: Mapping,
+    run: Callable[[], T],
+    facts: Callable[[T], SearchFacts | None],
+) -> T:
+    """Return ``run()``, timed, after recording its audit event.
+
+    ``facts(result)`` says what to record; None records nothing (the screen
+    opened without criteria searched nothing). A search that raises (invalid
+    parameters) is not recorded.
+    """
+    with measure_search() as measure:
+        result = run()
+    answered = facts(result)
+    if answered is not None:
+        audit_search(
+            request=request,
+            params=params,
+            count=answered.count,
+            exact=answered.exact,
+            duration_ms=measure.duration_ms,
+            cache=measure.cache,
+            ids=answered.ids,
+        )
+    return result

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clientes import search
+from clientes.ages import age_on
 from clientes.cache import profiles
 from clientes.filters import is_narrowing, normalized, validated_filterset
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente, Endereco, Telefone
+from clientes.search import counts, parsing, sorting, suggestions
 from common import replicas
 from common.cache.entries import cached
 
@@ -68,52 +69,206 @@ def _check_not_blocked(user, cliente: Cliente | None) -> Cliente | None:
 
 # --- Searches -----------------------------------------------------------------
 
-
-def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
-    """Return the clients matching the search ``params``, in a stable order.
-
-    ``params`` uses the public names of ``ClienteFilterSet`` (a QueryDict or a
-    plain dict, e.g. the filters stored with an export job). Raises
-    ``ValidationError`` (pt-BR messages per parameter) for invalid parameters.
-    """
-    return _filterset(user, params).qs
-
-
-def _filterset(user, params: Mapping):
-    """Return the valid FilterSet of ``params`` with ``user``'s CPF search rules.
-
-    Who sees masked CPFs searches a CPF only whole and cannot sort by it
-    (``filters.validated_filterset``); ``None`` is the system (benchmarks).
-    """
-    cpf_prefix = user is None or can_see_full_cpf(user)
-    return validated_filterset(params, visible_clientes(user), cpf_prefix=cpf_prefix)
-
-
 NARROWING_REQUIRED = _(
     "Informe pelo menos um critério de pesquisa (CPF, nome, cidade, UF, idade, e-mail, "
     "telefone, CEP ou data de cadastro)."
 )
+# Criteria that tell namesakes apart, suggested in this order.
+NARROWING_CRITERIA = ("data_nascimento", "nome_mae", "cidade")
+
+
+class ClienteSearch:
+    """One client search, run in the shape its caller needs.
+
+    The parameters are validated with the user's rules and the box is read
+    once (``search.parsing``) when it is built; then the screen and the API's
+    search endpoint ask for a ``page``, the API's cursor walk for a ``keyset``
+    page, the API list for ``rows`` and exports for the ``queryset``: the same
+    filters, visibility rules and order for all of them.
+
+    ``params`` uses the public names of ``ClienteFilterSet`` (a QueryDict or a
+    plain dict, e.g. the filters stored with an export job). Who sees masked
+    CPFs searches a CPF only whole and cannot sort by it
+    (``filters.validated_filterset``); ``user=None`` is the system (benchmarks).
+    Raises ``ValidationError`` (pt-BR messages per parameter).
+    """
+
+    def __init__(self, *, user, params: Mapping):
+        cpf_prefix = user is None or can_see_full_cpf(user)
+        self.user = user
+        self.filterset = validated_filterset(params, visible_clientes(user), cpf_prefix=cpf_prefix)
+        self.key = normalized(self.filterset)
+        self.criteria = dict(self.key)
+        self.box = parsing.parse_box(self.criteria.get("q") or "")
+        # The names searched: they rank the rows and tell spellings alike apart.
+        self.name = parsing.name_text(self.criteria)
+        self.mother = parsing.mother_text(self.criteria)
+
+    @property
+    def queryset(self) -> QuerySet[Cliente]:
+        """Return the matching clients, in the search's order (exports walk it)."""
+        return self.filterset.qs
+
+    def _spelled_alike(self):
+        return sorting.spelled_alike(self.name, self.mother)
+
+    def rows(self) -> QuerySet:
+        """Return the rows (``ROW_FIELDS``) of the search, for the API list.
+
+        Like the search screen, a search must narrow (``filters.NARROWING``):
+        no listing of everyone. Rows, not profiles: a profile is one audited
+        request per client.
+        """
+        if not is_narrowing(self.key):
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        ValidationError(NARROWING_REQUIRED, code="criterio_obrigatorio")
+                    ]
+                }
+            )
+        return (
+            _with_address(self.queryset)
+            .annotate(grafia_semelhante=self._spelled_alike())
+            .values(*ROW_FIELDS, "grafia_semelhante")
+        )
+
+    def page(self, page=1, size=PAGE_SIZE_DEFAULT) -> "SearchPage":
+        """Return one page of the search with its count and categories (cached).
+
+        ``page`` from 1, ``size`` 10-100. Up to ``counts.COUNT_CAP`` matches
+        everything is exact; past it the total shows as "10.000+", pages come
+        from the first COUNT_CAP matches and categories are estimates (see
+        ``counts.search_matches``). A search without any narrowing criterion
+        lists nobody (``searched`` is False): the screen asks for one instead
+        of dumping a million clients.
+        """
+        page, size = _validate_page(page, size)
+        ordering = self.criteria.get("ordering") or sorting.default_ordering(self.criteria)
+        if not is_narrowing(self.key):
+            return SearchPage(params=self.key, page=page, size=size, ordering=ordering)
+        today = timezone.localdate()
+        # Served from Redis until the next client write (search generation). The
+        # normalised params make the same search typed differently share one entry
+        # (and find the same clients, so the FilterSet of the parameters as typed
+        # computes it); ages depend on the day and facet labels on the language.
+        # Who sees blocked clients gets other pages than who does not.
+        audience = "lgpd" if sees_blocked(self.user) else "default"
+        return cached(
+            # Digits find CPF prefixes only for some users: they get their own entries.
+            (
+                _SEARCH_PAGE_LAYOUT,
+                today.isoformat(),
+                get_language(),
+                audience,
+                self.key,
+                self.filterset.cpf_prefix,
+                page,
+                size,
+            ),
+            lambda: self._compute_page(ordering, page, size, today),
+            encode=SearchPage.as_data,
+            decode=SearchPage.from_data,
+        )
+
+    def _compute_page(self, ordering, page, size, today) -> "SearchPage":
+        offset = (page - 1) * size
+        full_cpf = self.box.full_cpf or len(self.criteria.get("cpf", "")) == 11
+        with replicas.one_database(), _index_paths(needed=not full_cpf):
+            matches = counts.search_matches(
+                self.queryset, ordering, offset, size + 1, today, self.name, self.mother
+            )
+            rows = _rows_by_id(matches.page_ids[:size], today, matches.alike_ids)
+        spellings = []
+        if not matches.total and self.name:
+            spellings = suggestions.suggest_names(self.name)
+        return SearchPage(
+            params=self.key,
+            page=page,
+            size=size,
+            ordering=ordering,
+            searched=True,
+            rows=rows,
+            count=matches.total,
+            count_exact=matches.exact,
+            facets=_facets(matches),
+            has_next=len(matches.page_ids) > size and offset + size < counts.COUNT_CAP,
+            suggestions=spellings,
+            full_cpf=full_cpf,
+            count_alike=matches.alike,
+            narrow_by=self._narrow_by(matches, size),
+            namesakes=matches.best,
+        )
+
+    def _narrow_by(self, matches: counts.Matches, size: int) -> tuple[str, ...]:
+        """Return the criteria to suggest when more than a page of namesakes matched."""
+        if not parsing.name_words(self.name) or matches.best <= size:
+            return ()
+        used = {
+            "data_nascimento": bool(
+                self.criteria.get("data_nascimento") or self.box.data_nascimento
+            ),
+            "nome_mae": bool(self.mother),
+            "cidade": bool(self.criteria.get("cidade")),
+        }
+        return tuple(name for name in NARROWING_CRITERIA if not used[name])
+
+    def keyset(self, after: list | None = None, size=100) -> "KeysetPage":
+        """Return the clients after the keyset ``after`` (for walking big result sets).
+
+        ``after`` is the ``next_key`` of the previous page; the order is the
+        search's ``ordering``.
+        """
+        _page, size = _validate_page(1, size)
+        ordering = self.criteria.get("ordering") or sorting.DEFAULT_ORDERING
+        if ordering == sorting.RELEVANCE:
+            raise ValidationError(
+                {"ordering": [_("A paginação por cursor não aceita a ordenação por relevância.")]}
+            )
+        column, _descending = sorting.ordering_columns(ordering)
+        queryset = self.queryset
+        if after is not None:
+            queryset = sorting.after_key(queryset, ordering, after)
+        today = timezone.localdate()
+        queryset = queryset.annotate(
+            sort_value=sorting.column_expression(column),
+            grafia_semelhante=self._spelled_alike(),
+        )
+        values = list(
+            _with_address(queryset).values(*ROW_FIELDS, "sort_value", "grafia_semelhante")[
+                : size + 1
+            ]
+        )
+        next_key = None
+        if len(values) > size:
+            last = values[size - 1]
+            key = last["sort_value"]
+            next_key = [key.isoformat() if hasattr(key, "isoformat") else key, last["id_cliente"]]
+        rows = [
+            _row({f: v[f] for f in (*ROW_FIELDS, "grafia_semelhante")}, today)
+            for v in values[:size]
+        ]
+        return KeysetPage(rows=rows, next_key=next_key, ordering=ordering)
+
+
+def cliente_search(*, user, params: Mapping) -> QuerySet[Cliente]:
+    """Return the clients matching the search ``params``, in a stable order (exports)."""
+    return ClienteSearch(user=user, params=params).queryset
 
 
 def cliente_list_rows(*, user, params: Mapping) -> QuerySet:
-    """Return the rows (``ROW_FIELDS``) of the search ``params``, for the API list.
+    """Return the rows of the search ``params`` (``ClienteSearch.rows``), for the API list."""
+    return ClienteSearch(user=user, params=params).rows()
 
-    Like the search screen, a search must narrow (``filters.NARROWING``): no
-    listing of everyone. Rows, not profiles: a profile is one audited request
-    per client. Raises ``ValidationError``.
-    """
-    filterset = _filterset(user, params)
-    if not is_narrowing(normalized(filterset)):
-        raise ValidationError(
-            {NON_FIELD_ERRORS: [ValidationError(NARROWING_REQUIRED, code="criterio_obrigatorio")]}
-        )
-    cleaned = filterset.form.cleaned_data
-    alike = search.spelled_alike(search.name_text(cleaned), search.mother_text(cleaned))
-    return (
-        _with_address(filterset.qs)
-        .annotate(grafia_semelhante=alike)
-        .values(*ROW_FIELDS, "grafia_semelhante")
-    )
+
+def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT) -> "SearchPage":
+    """Return one page of the search ``params`` (``ClienteSearch.page``): screen and API."""
+    return ClienteSearch(user=user, params=params).page(page, size)
+
+
+def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, size=100):
+    """Return the rows after the keyset ``after`` (``ClienteSearch.keyset``): the API's cursor."""
+    return ClienteSearch(user=user, params=params).keyset(after, size)
 
 
 def with_age(rows, today: date | None = None) -> list[dict]:
@@ -128,7 +283,7 @@ class SearchPage:
 
     ``rows`` carry the full CPF: mask it for display unless the user may see it.
     ``count`` is exact when ``count_exact``; otherwise more than
-    ``search.COUNT_CAP`` clients matched and facets are estimates.
+    ``counts.COUNT_CAP`` clients matched and facets are estimates.
     """
 
     params: tuple[tuple[str, str], ...]
@@ -209,7 +364,7 @@ def _validate_page(page, size) -> tuple[int, int]:
             _("O tamanho da página deve ser um número entre %(min)d e %(max)d.")
             % {"min": PAGE_SIZE_MIN, "max": PAGE_SIZE_MAX}
         ]
-    if not errors and (page - 1) * size >= search.COUNT_CAP:
+    if not errors and (page - 1) * size >= counts.COUNT_CAP:
         errors["page"] = [
             ValidationError(
                 _(
@@ -235,17 +390,13 @@ def _with_address(queryset: QuerySet) -> QuerySet:
 
 def _row(values: dict, today: date) -> dict:
     born = values["data_nascimento"]
-    values["idade"] = (
-        today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-        if born
-        else None
-    )
+    values["idade"] = age_on(born, today) if born else None
     return values
 
 
-def _facets(matches: search.Matches) -> list[dict]:
+def _facets(matches: counts.Matches) -> list[dict]:
     by_facet = {name: [] for name, _label in FACETS}
-    for condition in search.facet_conditions():
+    for condition in counts.facet_conditions():
         number = matches.facets.get((condition.facet, condition.value))
         if number:
             by_facet[condition.facet].append(
@@ -272,66 +423,6 @@ def _rows_by_id(ids: list[int], today: date, alike: frozenset[int]) -> list[dict
     return [{**_row(found[i], today), "grafia_semelhante": i in alike} for i in ids if i in found]
 
 
-# Criteria that tell namesakes apart, suggested in this order.
-NARROWING_CRITERIA = ("data_nascimento", "nome_mae", "cidade")
-
-
-def _narrow_by(criteria: Mapping, matches: search.Matches, size: int) -> tuple[str, ...]:
-    """Return the criteria to suggest when more than a page of namesakes matched."""
-    if not search.name_words(search.name_text(criteria)) or matches.best <= size:
-        return ()
-    box = search.parse_box(criteria.get("q", "")) if criteria.get("q") else search.BoxText()
-    used = {
-        "data_nascimento": bool(criteria.get("data_nascimento") or box.data_nascimento),
-        "nome_mae": bool(search.mother_text(criteria)),
-        "cidade": bool(criteria.get("cidade")),
-    }
-    return tuple(name for name in NARROWING_CRITERIA if not used[name])
-
-
-def cliente_search_page(*, user, params: Mapping, page=1, size=PAGE_SIZE_DEFAULT) -> SearchPage:
-    """Return one page of the search ``params`` with its count and categories.
-
-    The same parameters, filters and order as ``cliente_search``, plus
-    ``page`` (from 1) and ``size`` (10-100). Up to ``search.COUNT_CAP`` matches
-    everything is exact; past it the total shows as "10.000+", pages come from
-    the first COUNT_CAP matches and categories are estimates (see
-    ``search.search_matches``). A search without any narrowing criterion lists
-    nobody (``searched`` is False): the screen asks for one instead of dumping
-    a million clients. Raises ``ValidationError``.
-    """
-    filterset = _filterset(user, params)
-    key = normalized(filterset)
-    page, size = _validate_page(page, size)
-    criteria = dict(key)
-    ordering = criteria.get("ordering") or search.default_ordering(criteria)
-    if not is_narrowing(key):
-        return SearchPage(params=key, page=page, size=size, ordering=ordering)
-    today = timezone.localdate()
-    # Served from Redis until the next client write (search generation). The
-    # normalised params make the same search typed differently share one entry
-    # (and find the same clients, so the FilterSet of the parameters as typed
-    # computes it); ages depend on the day and facet labels on the language.
-    # Who sees blocked clients gets other pages than who does not.
-    audience = "lgpd" if sees_blocked(user) else "default"
-    return cached(
-        # Digits find CPF prefixes only for some users: they get their own entries.
-        (
-            _SEARCH_PAGE_LAYOUT,
-            today.isoformat(),
-            get_language(),
-            audience,
-            key,
-            filterset.cpf_prefix,
-            page,
-            size,
-        ),
-        lambda: _search_page(filterset, key, criteria, ordering, page, size, today),
-        encode=SearchPage.as_data,
-        decode=SearchPage.from_data,
-    )
-
-
 @contextmanager
 def _index_paths(needed: bool):
     """Run the search's statements with planner settings that favour indexes.
@@ -356,82 +447,6 @@ def _index_paths(needed: bool):
             " set_config('random_page_cost', '1.1', true)"
         )
         yield
-
-
-def _search_page(filterset, key, criteria, ordering, page, size, today) -> SearchPage:
-    offset = (page - 1) * size
-    full_cpf = search.query_is_full_cpf(criteria.get("q", "")) or len(criteria.get("cpf", "")) == 11
-    with replicas.one_database(), _index_paths(needed=not full_cpf):
-        matches = search.search_matches(
-            filterset.qs,
-            ordering,
-            offset,
-            size + 1,
-            today,
-            search.name_text(criteria),
-            search.mother_text(criteria),
-        )
-        rows = _rows_by_id(matches.page_ids[:size], today, matches.alike_ids)
-    suggestions = []
-    typed = search.name_text(criteria)
-    if not matches.total and typed:
-        suggestions = search.suggest_names(typed)
-    return SearchPage(
-        params=key,
-        page=page,
-        size=size,
-        ordering=ordering,
-        searched=True,
-        rows=rows,
-        count=matches.total,
-        count_exact=matches.exact,
-        facets=_facets(matches),
-        has_next=len(matches.page_ids) > size and offset + size < search.COUNT_CAP,
-        suggestions=suggestions,
-        full_cpf=full_cpf,
-        count_alike=matches.alike,
-        narrow_by=_narrow_by(criteria, matches, size),
-        namesakes=matches.best,
-    )
-
-
-def cliente_search_keyset(*, user, params: Mapping, after: list | None = None, size=100):
-    """Return the clients after the keyset ``after`` (for walking big result sets).
-
-    ``after`` is the ``next_key`` of the previous page; the order is the
-    search's ``ordering``. Raises ``ValidationError``.
-    """
-    filterset = _filterset(user, params)
-    _page, size = _validate_page(1, size)
-    criteria = dict(normalized(filterset))
-    ordering = criteria.get("ordering") or search.DEFAULT_ORDERING
-    if ordering == search.RELEVANCE:
-        raise ValidationError(
-            {"ordering": [_("A paginação por cursor não aceita a ordenação por relevância.")]}
-        )
-    column, _descending = search.ordering_columns(ordering)
-    queryset = filterset.qs
-    if after is not None:
-        queryset = search.after_key(queryset, ordering, after)
-    today = timezone.localdate()
-    queryset = queryset.annotate(
-        sort_value=search.column_expression(column),
-        grafia_semelhante=search.spelled_alike(
-            search.name_text(criteria), search.mother_text(criteria)
-        ),
-    )
-    values = list(
-        _with_address(queryset).values(*ROW_FIELDS, "sort_value", "grafia_semelhante")[: size + 1]
-    )
-    next_key = None
-    if len(values) > size:
-        last = values[size - 1]
-        key = last["sort_value"]
-        next_key = [key.isoformat() if hasattr(key, "isoformat") else key, last["id_cliente"]]
-    rows = [
-        _row({f: v[f] for f in (*ROW_FIELDS, "grafia_semelhante")}, today) for v in values[:size]
-    ]
-    return KeysetPage(rows=rows, next_key=next_key, ordering=ordering)
 
 
 def profile_queryset() -> QuerySet[Cliente]:

@@ -19,12 +19,11 @@ from django.utils.translation import ngettext
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
-from audit.services import audit_search
-from clientes import search
 from clientes.choices import UF, Sexo
 from clientes.filters import NARROWING, STATUS_CHOICES, ClienteFilterSet, ordering_choices_for
 from clientes.masking import can_see_full_cpf
-from clientes.search_measure import measure_search
+from clientes.search import counts
+from clientes.search_measure import SearchFacts, audited_search
 from clientes.selectors import PAGE_SIZE_DEFAULT, cliente_search_page
 
 # Facet name -> the search parameters a click on one of its values sets.
@@ -55,8 +54,8 @@ ADVANCED_FILTERS = (*(n for n in NARROWING if n != "q"), "status", "sexo", "orde
 
 def display_count(number: int, exact: bool) -> str:
     """Return "1.234", "10.000+" above the cap, "≈ 1.200" for an estimate."""
-    if number > search.COUNT_CAP:
-        return f"{number_format(search.COUNT_CAP, force_grouping=True)}+"
+    if number > counts.COUNT_CAP:
+        return f"{number_format(counts.COUNT_CAP, force_grouping=True)}+"
     shown = number_format(number, force_grouping=True)
     return shown if exact else f"≈ {shown}"
 
@@ -121,26 +120,22 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         }
         status = 200
         try:
-            with measure_search() as measure:
-                result = cliente_search_page(
+            result = audited_search(
+                request=request,
+                params=params,
+                run=lambda: cliente_search_page(
                     user=request.user,
                     params=params,
                     page=params.get("page", 1),
                     size=params.get("size", PAGE_SIZE_DEFAULT),
-                )
+                ),
+                # The screen opened without criteria searched nothing.
+                facts=lambda r: SearchFacts(r.count, r.count_exact) if r.searched else None,
+            )
         except ValidationError as error:
             context["errors"] = _error_list(error)
             status = 400
         else:
-            if result.searched:  # the screen opened without criteria searched nothing
-                audit_search(
-                    request=request,
-                    params=params,
-                    count=result.count,
-                    exact=result.count_exact,
-                    duration_ms=measure.duration_ms,
-                    cache=measure.cache,
-                )
             if result.full_cpf and result.count == 1:
                 url = profile_url(result.rows[0]["id_cliente"])
                 if url:

@@ -21,7 +21,6 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_search
 from clientes.api.cursors import InvalidCursor, cursor_decode, cursor_encode
 from clientes.api.errors import validation_error
 from clientes.api.params import (
@@ -36,7 +35,7 @@ from clientes.api.params import (
 )
 from clientes.api.serializers import ClienteResultSerializer, result_row
 from clientes.saved_searches import params_with_saved
-from clientes.search_measure import measure_search
+from clientes.search_measure import SearchFacts, audited_search
 from clientes.selectors import (
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX,
@@ -174,24 +173,19 @@ class ClienteSearchAPIView(APIView):
             params = params_with_saved(user=request.user, params=params)
             if "cursor" in params:
                 return self._keyset(request, params)
-            with measure_search() as measure:
-                result = cliente_search_page(
+            result = audited_search(
+                request=request,
+                params=params,
+                run=lambda: cliente_search_page(
                     user=request.user,
                     params=params,
                     page=params.get("page", 1),
                     size=params.get("size", PAGE_SIZE_DEFAULT),
-                )
+                ),
+                facts=lambda r: SearchFacts(r.count, r.count_exact, _ids(r.rows)),
+            )
         except DjangoValidationError as error:
             raise validation_error(error) from error
-        audit_search(
-            request=request,
-            params=params,
-            count=result.count,
-            exact=result.count_exact,
-            duration_ms=measure.duration_ms,
-            cache=measure.cache,
-            ids=[row["id_cliente"] for row in result.rows],
-        )
         return Response(
             {
                 "count": result.count,
@@ -223,28 +217,24 @@ class ClienteSearchAPIView(APIView):
             after = state.get("k")
             if not (isinstance(after, list) and len(after) == 2):
                 raise _cursor_error(_("Cursor inválido."))
-        with measure_search() as measure:
-            page = cliente_search_keyset(
+        # Keyset pages have no total: record what this page returned.
+        page = audited_search(
+            request=request,
+            params=params,
+            run=lambda: cliente_search_keyset(
                 user=request.user,
                 params=params,
                 after=after,
                 size=params.get("size", PAGE_SIZE_MAX),
-            )
+            ),
+            facts=lambda p: SearchFacts(len(p.rows), exact=False, ids=_ids(p.rows)),
+        )
         next_url = None
         if page.next_key is not None:
             query = params.copy()
             state = {"o": page.ordering, "k": page.next_key}
             query["cursor"] = cursor_encode(state)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        # Keyset pages have no total: record what this page returned.
-        audit_search(
-            request=request,
-            params=params,
-            count=len(page.rows),
-            exact=False,
-            duration_ms=measure.duration_ms,
-            ids=[row["id_cliente"] for row in page.rows],
-        )
         return Response({"next": next_url, "results": [result_row(row) for row in page.rows]})
 
     @staticmethod
@@ -252,6 +242,10 @@ class ClienteSearchAPIView(APIView):
         query = request.query_params.copy()
         query["page"] = page
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _ids(rows) -> list[int]:
+    return [row["id_cliente"] for row in rows]
 
 
 def _cursor_error(message) -> ValidationError:

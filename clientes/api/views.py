@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from audit.choices import Action
-from audit.services import audit_record, audit_search
+from audit.services import audit_record
 from clientes import services
 from clientes.api.errors import (
     ClientErrorResponseSerializer,
@@ -52,7 +52,7 @@ from clientes.api.serializers import (
 )
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente
-from clientes.search_measure import measure_search
+from clientes.search_measure import SearchFacts, audited_search
 from clientes.selectors import cliente_get, cliente_list_rows, with_age
 from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 
@@ -305,18 +305,16 @@ class ClienteListCreateView(generics.ListCreateAPIView):
         return ClienteResultSerializer if self.request.method == "GET" else ClienteSerializer
 
     def list(self, request, *args, **kwargs):
-        with measure_search() as measure:
-            rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        results = [result_row(row) for row in with_age(rows)]
         # Every search is recorded with whom it showed; no total: what the page returned.
-        audit_search(
+        rows = audited_search(
             request=request,
             params=request.query_params,
-            count=len(results),
-            exact=False,
-            duration_ms=measure.duration_ms,
-            ids=[row["id_cliente"] for row in results],
+            run=lambda: self.paginate_queryset(self.filter_queryset(self.get_queryset())),
+            facts=lambda page: SearchFacts(
+                len(page), exact=False, ids=[row["id_cliente"] for row in page]
+            ),
         )
+        results = [result_row(row) for row in with_age(rows)]
         return self.get_paginated_response(ClienteResultSerializer(results, many=True).data)
 
     @idempotent

@@ -2,7 +2,7 @@
 
 ``gc_search_text`` folds text the way searches compare it; it is IMMUTABLE
 (unaccent with an explicit dictionary) so generated columns and expression
-indexes may use it. Its Python twin is ``clientes.search.fold``.
+indexes may use it. Its Python twin is ``clientes.search.parsing.fold``.
 
 ``clientes_nome_palavras`` is the vocabulary of names (every word of a client's
 or mother's name, with a rough frequency), kept by statement-level triggers so

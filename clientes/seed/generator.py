@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from clientes.search import fold
+from clientes.search.parsing import fold
 from clientes.seed import data
 from common.br import cpf_check_digits
 

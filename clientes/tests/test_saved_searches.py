@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from clientes import saved_searches, search, services
+from clientes import saved_searches, services
 from clientes.models import Endereco, SavedSearch
+from clientes.search import counts
 from clientes.tests.factories import cliente_data, endereco_data
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +234,7 @@ def test_dashboard_counts_are_cached_until_a_client_changes(analista, goiania):
 def test_dashboard_counts_are_capped_like_the_search(
     analista_client, analista, goiania, monkeypatch
 ):
-    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    monkeypatch.setattr(counts, "COUNT_CAP", 1)
     _save(analista, "Goianos")
     assert "1+ clientes" in analista_client.get(HOME).content.decode()
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from clientes import search
 from clientes.filters import normalize_params
 from clientes.models import Cliente
+from clientes.search import counts, parsing
 from clientes.selectors import cliente_search, cliente_search_keyset, cliente_search_page
 from clientes.tests.search_fixtures import make_cliente, make_cpf, search_clients
 
@@ -215,7 +215,7 @@ def test_facets_count_each_category_of_the_search(clientes):
 
 
 def test_past_the_cap_counts_are_flagged_and_pages_stay_stable(namesakes, monkeypatch):
-    monkeypatch.setattr(search, "COUNT_CAP", 20)
+    monkeypatch.setattr(counts, "COUNT_CAP", 20)
     first = cliente_search_page(user=None, params={"q": "ana teste"}, page=1, size=10)
     second = cliente_search_page(user=None, params={"q": "ana teste"}, page=2, size=10)
     assert (first.count, first.count_exact) == (21, False)
@@ -290,7 +290,7 @@ def test_fold_matches_the_database_function(db):
     with connection.cursor() as cursor:
         for sample in samples:
             cursor.execute("SELECT gc_search_text(%s)", [sample])
-            assert cursor.fetchone()[0] == search.fold(sample), sample
+            assert cursor.fetchone()[0] == parsing.fold(sample), sample
 
 
 def test_search_page_is_plain_cacheable_data(clientes):

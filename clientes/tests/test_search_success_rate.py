@@ -20,7 +20,7 @@ from collections import Counter
 import pytest
 
 from clientes.models import Cliente
-from clientes.search import PARTICLES, fold
+from clientes.search.parsing import PARTICLES, fold
 from clientes.seed.data import SURNAME_PARTICLES
 from clientes.seed.loader import load_clients
 from clientes.selectors import cliente_search_page
