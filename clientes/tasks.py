@@ -24,7 +24,7 @@ def cache_reconcile() -> dict | None:
 
 
 @shared_task(
-    name="clientes.tasks.bulk_run",
+    name=bulk.BULK_RUN_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clientes.cache.profiles import cpf_token_key, encode_profile, id_token_key
 from clientes.models import Cliente, ConsistencyCheck, MissedInvalidation
+from clientes.selectors import profile_queryset
 from common.cache import metrics, store
 
 logger = logging.getLogger("clientes.cache")
@@ -123,8 +124,6 @@ def _valid_values(conn, keys, stamp):
 
 
 def _check_profiles(conn, keys, stamp, report, suspects) -> None:
-    from clientes.selectors import profile_queryset
-
     valid = _valid_values(conn, keys, stamp)
     cached = {int(k.rsplit(":", 1)[1]): (k, raw, v) for k, raw, v in valid}
     if not cached:
