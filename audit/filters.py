@@ -6,7 +6,9 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,8 @@ from audit.network import parse_ip
 from common.br import only_digits
 
 CLIENTE_TARGET = "clientes.cliente"
+# Users a partial name or e-mail may stand for: beyond this, refine the text.
+MAX_MATCHED_USERS = 500
 
 
 def _local_midnight(day):
@@ -49,7 +53,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     """Filter events by user, action, client, date range (local dates) and IP."""
 
     usuario = django_filters.CharFilter(
-        label=_("Usuário (e-mail)"), method="filter_usuario", max_length=254
+        label=_("Usuário (parte do nome ou do e-mail)"), method="filter_usuario", max_length=254
     )
     acao = django_filters.ChoiceFilter(
         label=_("Ação"), field_name="action", choices=Action.choices, empty_label=_("Todas")
@@ -71,7 +75,14 @@ class AuditEventFilterSet(django_filters.FilterSet):
         form = AuditEventFilterForm
 
     def filter_usuario(self, queryset, name, value):
-        return queryset.filter(actor_email=value.strip().lower())
+        # Part of a name or e-mail is looked up in the (small) user table; the
+        # trail is then read by exact e-mails on its (actor_email, time) index,
+        # never by a LIKE over millions of rows. The text itself also matches
+        # as a whole e-mail: "system" and deleted users' addresses.
+        text = value.strip()
+        users = get_user_model().objects.filter(Q(nome__icontains=text) | Q(email__icontains=text))
+        emails = {text.lower(), *users.values_list("email", flat=True)[:MAX_MATCHED_USERS]}
+        return queryset.filter(actor_email__in=sorted(emails))
 
     def filter_cliente(self, queryset, name, value):
         digits = only_digits(value)

@@ -5,7 +5,7 @@ the admin gets the same validation, version check and signals.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -130,7 +130,9 @@ class ClienteAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.cliente_delete(actor=request.user, id_cliente=obj.pk)
 
-    def delete_queryset(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            services.cliente_delete(actor=request.user, id_cliente=pk)
-        messages.info(request, _("Clientes excluídos definitivamente."))
+    def get_actions(self, request):
+        """Offer no bulk delete: deleting clients goes one by one through the
+        guarded path (the service's checks and audit, or the bulk action of a search)."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -4,12 +4,18 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import HomeView
 from config.health import health, health_deep
 from monitoring.views import metrics
+
+# The admin carries the product's name, not Django's.
+admin.site.site_header = _("Gestão de Clientes — Administração")
+admin.site.site_title = _("Gestão de Clientes")
+admin.site.index_title = _("Administração")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

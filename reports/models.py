@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,7 +84,8 @@ class ExportJob(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_format_display()} · {self.created_at:%d/%m/%Y %H:%M}"
+        # Local time: this label is what the audit trail and the screens show.
+        return f"{self.get_format_display()} · {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
 
     def get_absolute_url(self):
         return reverse("reports:export_detail", args=[self.pk])

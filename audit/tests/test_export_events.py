@@ -54,3 +54,15 @@ def test_exported_cpfs_per_role(request, clientes, role, full):
     job = run_export(request.getfixturevalue(role), params={}, fmt="csv")
     show = format_cpf if full else mask_cpf
     assert sorted(_cpfs_in(job)) == sorted(show(c.cpf) for c in clientes)
+
+
+def test_an_exports_label_shows_sao_paulo_time(analista, clientes):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    job = run_export(analista, params={"uf": "SP"}, fmt="csv")
+    event = AuditEvent.objects.filter(action=Action.EXPORT_REQUEST, target_id=str(job.pk)).get()
+    local = timezone.localtime(job.created_at, ZoneInfo("America/Sao_Paulo"))
+    assert event.target_label.endswith(local.strftime("%d/%m/%Y %H:%M"))
+    assert str(job).endswith(local.strftime("%d/%m/%Y %H:%M"))

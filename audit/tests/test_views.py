@@ -217,7 +217,59 @@ def test_dashboard_card_only_for_administrators(client, request, role, shown):
     assert ('href="/auditoria/"' in client.get(reverse("home")).content.decode()) is shown
 
 
-def test_details_are_shown_as_json(admin_client_):
-    make_event(details={"filtros": {"q": "joão"}, "resultados": 2})
-    html = admin_client_.get(PAGE).content.decode().replace("&quot;", '"')
-    assert '{"filtros": {"q": "joão"}, "resultados": 2}' in html
+def test_details_are_shown_as_labelled_fields(admin_client_):
+    make_event(
+        details={
+            "filtros": {"q": "joão"},
+            "resultados": 2,
+            "changes": {"nome_social": {"before": "Ana", "after": "Ana B."}},
+            "cutoff": "2026-03-10T15:30:00+00:00",
+        }
+    )
+    html = admin_client_.get(PAGE).content.decode()
+    assert '{"filtros"' not in html.replace("&quot;", '"')
+    assert "<dt>Filtros</dt><dd>Texto pesquisado: joão</dd>" in html
+    assert "<dt>Resultados</dt><dd>2</dd>" in html
+    assert "<dt>Alterações</dt><dd>Nome social: Ana → Ana B.</dd>" in html
+    # A time inside the details is shown in São Paulo time, like the row's own.
+    assert "<dt>Anteriores a</dt><dd>10/03/2026 12:30:00</dd>" in html
+
+
+def test_times_are_shown_in_sao_paulo_time(admin_client_):
+    import datetime as dt
+
+    make_event(occurred_at=dt.datetime(2026, 3, 10, 2, 15, 7, tzinfo=dt.UTC))
+    html = admin_client_.get(PAGE, {"desde": "2026-03-09", "ate": "2026-03-09"}).content.decode()
+    assert "09/03/2026 23:15:07" in html and "horário de Brasília" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ana", "ab"),  # part of an e-mail
+        ("PAULA", "ab"),  # part of a name, any case
+        ("bia@x", "c"),
+        ("Beatriz Souza", "c"),
+        ("system", "s"),  # a whole e-mail with no user behind it
+        ("ninguém", ""),
+    ],
+)
+def test_user_filter_matches_part_of_a_name_or_email(admin_client_, text, expected):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    User.objects.create_user(email="ana.paula@x.com", nome="Ana Paula Lima")
+    User.objects.create_user(email="bia@x.com", nome="Beatriz Souza")
+    events = {
+        "a": make_event(actor_email="ana.paula@x.com", days_ago=1),
+        "b": make_event(actor_email="ana.paula@x.com", days_ago=2),
+        "c": make_event(actor_email="bia@x.com", days_ago=3),
+        "s": make_event(actor_email="system", days_ago=4),
+    }
+    ours = {e.pk for e in events.values()}
+    page = admin_client_.get(PAGE, {"usuario": text})
+    assert [e.pk for e in page.context["page_obj"] if e.pk in ours] == [
+        events[k].pk for k in expected
+    ]
+    api = admin_client_.get(API, {"usuario": text}).json()
+    assert [r["id"] for r in api["results"] if r["id"] in ours] == [events[k].pk for k in expected]

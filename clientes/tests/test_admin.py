@@ -77,3 +77,21 @@ def test_admin_refuses_a_stale_edit_and_deletes_through_the_service(admin_client
 def test_analyst_cannot_use_the_admin(analista_client):
     response = analista_client.get("/admin/clientes/cliente/")
     assert response.status_code == 302  # not staff: sent to the admin login
+
+
+def test_admin_offers_no_bulk_delete_of_clients(admin_client_, analista):
+    cliente = services.cliente_create(actor=analista, data=cliente_data())
+    page = admin_client_.get("/admin/clientes/cliente/").content.decode()
+    assert 'value="delete_selected"' not in page
+    response = admin_client_.post(
+        "/admin/clientes/cliente/",
+        {"action": "delete_selected", "_selected_action": [cliente.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert Cliente.objects.filter(pk=cliente.pk).exists()
+
+
+def test_admin_carries_the_product_name_in_portuguese(admin_client_):
+    page = admin_client_.get("/admin/").content.decode()
+    assert "Gestão de Clientes — Administração" in page
+    assert "Django administration" not in page and "Administração do Django" not in page
