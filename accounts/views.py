@@ -209,6 +209,17 @@ class _UserActionView(_UserAdminMixin, View):
 
 
 class UserDeactivateView(_UserActionView):
+    """GET asks for confirmation (saying what happens to sessions and tokens); POST acts."""
+
+    http_method_names = ["get", "post"]
+    template_name = "accounts/user_deactivate.html"
+
+    def get(self, request, pk):
+        user = self.get_target(pk)
+        if user.pk == request.user.pk or not user.is_active:
+            return redirect("accounts:user_edit", pk=user.pk)
+        return render(request, self.template_name, {"target": user})
+
     def act(self, request, user):
         if user.pk == request.user.pk:
             messages.error(request, _("Você não pode desativar a sua própria conta."))

@@ -243,3 +243,16 @@ def test_pagination_keeps_the_filters(admin_client_):
     second = admin_client_.get(LIST_URL, {"q": "pessoa", "situacao": "ativos", "pagina": 2})
     assert "pessoa29@teste.com.br" in second.content.decode()
     assert "admin@teste.com.br" not in second.content.decode()
+
+
+def test_deactivation_is_confirmed_on_its_own_page_before_anything_happens(admin_client_, analista):
+    url = reverse("accounts:user_deactivate", args=[analista.pk])
+    edit = admin_client_.get(reverse("accounts:user_edit", args=[analista.pk])).content.decode()
+    assert f'<a class="button button-danger" href="{url}">' in edit
+    page = admin_client_.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "sessões abertas desse usuário são encerradas" in html
+    assert "tokens de API dele são revogados" in html
+    analista.refresh_from_db()
+    assert analista.is_active
