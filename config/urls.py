@@ -23,6 +23,7 @@ urlpatterns = [
     path("conta/", include("accounts.mfa.urls")),
     path("clientes/", include("clientes.urls")),
     path("relatorios/", include("reports.urls")),
+    path("metricas/", include("monitoring.urls")),
     path("auditoria/", include("audit.urls")),
     path("lgpd/", include("lgpd.urls")),
     # The admin's own login would skip the second factor: everyone logs in here.

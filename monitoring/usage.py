@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from audit.choices import Action
 from audit.models import AuditEvent
+from clientes.models import Cliente, Endereco
 from monitoring.models import DailyUsage
 
 # What the audit events carry in ``details`` (the contract with the code that
@@ -46,6 +47,19 @@ SETTLE_SECONDS = 60
 # Days whose events after the watermark are added live: today, and yesterday
 # until the first run after midnight has closed it.
 LIVE_DAYS = 2
+
+# Per-analyst and per-hour counts of searches and exports: the metric, split by
+# the actor's id or by the local hour ("00".."23").
+SEARCHES_BY_USER, EXPORTS_BY_USER = "pesquisas_usuario", "exportacoes_usuario"
+SEARCHES_BY_HOUR, EXPORTS_BY_HOUR = "pesquisas_hora", "exportacoes_hora"
+# Clients by principal address's UF and status ("SP:ativo"), a snapshot taken
+# when today is aggregated (kept when the day is recounted later).
+CLIENTS_BY_UF = "clientes_uf"
+# Which figures a day's rows hold: days aggregated by an older version lack
+# some, and the periodic task recounts them (newest first, a few per run).
+VERSION = "versao"
+CURRENT_VERSION = 2
+STALE_DAYS_PER_RUN = 7
 
 # The metrics page's series, in display order: (metric, label).
 SIMPLE_METRICS = (
@@ -117,6 +131,14 @@ def usage_compute(
         FROM {table} WHERE occurred_at >= %s AND occurred_at < %s AND {timed}
         GROUP BY 1
     """
+    # On the (action, time) index: only the searches and exports of the range.
+    split_sql = f"""
+        SELECT action, actor_id,
+               to_char(occurred_at AT TIME ZONE %s, 'HH24'), count(*)
+        FROM {table} WHERE occurred_at >= %s AND occurred_at < %s
+          AND action IN ('{search}', '{Action.EXPORT_REQUEST.value}')
+        GROUP BY 1, 2, 3
+    """
     exports_sql = f"""
         SELECT coalesce(details ->> '{EXPORT_FORMAT_KEY}', ''), count(*)
         FROM {table} WHERE occurred_at >= %s AND occurred_at < %s
@@ -135,9 +157,44 @@ def usage_compute(
         cursor.execute(exports_sql, [start, end])
         for formato, count in cursor.fetchall():
             values[("exportacoes", formato.lower())] = float(count)
+        cursor.execute(split_sql, [settings.TIME_ZONE, start, end])
+        for action, actor_id, hour, count in cursor.fetchall():
+            by_user, by_hour = (
+                (SEARCHES_BY_USER, SEARCHES_BY_HOUR)
+                if action == search
+                else (EXPORTS_BY_USER, EXPORTS_BY_HOUR)
+            )
+            if actor_id is not None:
+                _add(values, (by_user, str(actor_id)), count)
+            _add(values, (by_hour, hour), count)
         if known_since is not None:
             values[("usuarios_ativos", "")] = _new_actors(cursor, known_since, start, end)
     return values
+
+
+def _add(values: dict, key: tuple[str, str], count) -> None:
+    values[key] = values.get(key, 0.0) + float(count)
+
+
+def clients_by_uf_status() -> dict[tuple[str, str], float]:
+    """Return {(CLIENTS_BY_UF, "UF:ativo"|"UF:inativo"): count} of every client now.
+
+    The UF is the principal address's ("" without one). A full pass over the
+    clients (about a second for a million): run by the periodic task, not per view.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT coalesce(e.uf, ''), c.ativo, count(*)
+            FROM {Cliente._meta.db_table} c LEFT JOIN {Endereco._meta.db_table} e
+              ON e.cliente_id = c.id_cliente AND e.principal
+            GROUP BY 1, 2
+            """
+        )
+        return {
+            (CLIENTS_BY_UF, f"{uf}:{'ativo' if ativo else 'inativo'}"): float(count)
+            for uf, ativo, count in cursor.fetchall()
+        }
 
 
 def _new_actors(cursor, known_since, start, end) -> float:
@@ -181,12 +238,29 @@ def usage_aggregate_day(*, dia: dt.date, now: dt.datetime | None = None) -> int:
     until = max(start, min(end, _settled(now)))
     values = usage_compute(start, until) if until > start else {}
     values[(WATERMARK, "")] = until.timestamp()
-    DailyUsage.objects.filter(dia=dia).delete()
+    values[(VERSION, "")] = float(CURRENT_VERSION)
+    rows = DailyUsage.objects.filter(dia=dia)
+    if dia == timezone.localdate(now):
+        values.update(clients_by_uf_status())
+    else:  # a past day keeps the snapshot taken while it was today
+        rows = rows.exclude(metrica=CLIENTS_BY_UF)
+    rows.delete()
     DailyUsage.objects.bulk_create(
         DailyUsage(dia=dia, metrica=metrica, chave=chave, valor=valor)
         for (metrica, chave), valor in values.items()
     )
     return len(values)
+
+
+def usage_stale_days(limit: int = STALE_DAYS_PER_RUN) -> list[dt.date]:
+    """Return up to ``limit`` aggregated days (newest first) counted by an older version."""
+    current = DailyUsage.objects.filter(metrica=VERSION, valor__gte=CURRENT_VERSION)
+    return list(
+        DailyUsage.objects.filter(metrica=WATERMARK)
+        .exclude(dia__in=current.values("dia"))
+        .order_by("-dia")
+        .values_list("dia", flat=True)[:limit]
+    )
 
 
 @dataclass
@@ -244,6 +318,34 @@ class PeriodUsage:
     @property
     def usuarios_ativos_max(self) -> float:
         return max((day.get("usuarios_ativos") for day in self.days), default=0.0)
+
+    def by_key(self, metric: str) -> dict[str, float]:
+        """Return the period's totals of a split metric, by key."""
+        totals: dict[str, float] = {}
+        for day in self.days:
+            for (name, key), value in day.values.items():
+                if name == metric:
+                    totals[key] = totals.get(key, 0.0) + value
+        return totals
+
+    @property
+    def clients_snapshot(self) -> tuple[dt.date, dict[str, float]] | None:
+        """Return the last day of the period with a clients-by-UF snapshot, and it."""
+        for day in reversed(self.days):
+            snapshot = {k: v for (name, k), v in day.values.items() if name == CLIENTS_BY_UF}
+            if snapshot:
+                return day.dia, snapshot
+        return None
+
+    @property
+    def stale_days(self) -> int:
+        """Count the aggregated days whose rows lack this version's figures."""
+        return sum(
+            1
+            for day in self.days
+            if (WATERMARK, "") in day.values
+            and day.values.get((VERSION, ""), 0.0) < CURRENT_VERSION
+        )
 
     @property
     def tempo_p95_ms(self) -> float | None:

@@ -1,7 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from reports import views
-from reports.metrics_views import MetricasView
 
 app_name = "reports"
 
@@ -11,5 +11,11 @@ urlpatterns = [
     path("exportacoes/<uuid:pk>/", views.export_detail, name="export_detail"),
     path("exportacoes/<uuid:pk>/baixar/", views.export_download, name="export_download"),
     path("exportacoes/<uuid:pk>/cancelar/", views.export_cancel, name="export_cancel"),
-    path("metricas/", MetricasView.as_view(), name="metricas"),
+    # The managers' metrics moved to /metricas/ (monitoring); old links and
+    # bookmarks follow, with their period.
+    path(
+        "metricas/",
+        RedirectView.as_view(pattern_name="monitoring:metricas", query_string=True),
+        name="metricas",
+    ),
 ]

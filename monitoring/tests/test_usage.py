@@ -9,7 +9,14 @@ from audit.choices import Action
 from audit.models import AuditEvent
 from monitoring.models import DailyUsage
 from monitoring.tests.usage_fixtures import DAY1, DAY2, at, seed_events
-from monitoring.usage import WATERMARK, usage_aggregate_day, usage_compute_day, usage_period
+from monitoring.usage import (
+    CLIENTS_BY_UF,
+    VERSION,
+    WATERMARK,
+    usage_aggregate_day,
+    usage_compute_day,
+    usage_period,
+)
 
 
 @pytest.fixture
@@ -84,7 +91,8 @@ def test_the_periodic_task_rebuilds_today_and_yesterday():
 
 def _comparable(values):
     """The figures a live count and a full recount must agree on."""
-    return {k: v for k, v in values.items() if k[0] not in (WATERMARK, "tempo_p95_ms")}
+    bookkeeping = (WATERMARK, VERSION, CLIENTS_BY_UF, "tempo_p95_ms")
+    return {k: v for k, v in values.items() if k[0] not in bookkeeping}
 
 
 @pytest.mark.django_db
@@ -151,3 +159,62 @@ def test_rows_aggregated_before_watermarks_existed_are_recounted():
     DailyUsage.objects.create(dia=DAY2, metrica="pesquisas", valor=99)
     (day,) = usage_period(inicio=DAY2, fim=DAY2, now=at(DAY2, 12)).days
     assert day.get("pesquisas") == 1
+
+
+# --- Per analyst, per hour, clients by UF; days counted by an older version ---
+
+
+@pytest.mark.django_db
+def test_searches_and_exports_are_counted_per_analyst_and_local_hour():
+    seed_events()
+    values = usage_compute_day(DAY1)
+    assert values[("pesquisas_usuario", "1")] == 2
+    assert values[("pesquisas_usuario", "2")] == 1 and values[("pesquisas_usuario", "3")] == 1
+    assert values[("exportacoes_usuario", "2")] == 3
+    # Local (São Paulo) hours: 00:30, 09:00, 10:00 and 23:59 of day 1.
+    hours = {k: v for (m, k), v in values.items() if m == "pesquisas_hora"}
+    assert hours == {"00": 1, "09": 1, "10": 1, "23": 1}
+    assert values[("exportacoes_hora", "11")] == 1 and values[("exportacoes_hora", "13")] == 1
+
+
+@pytest.mark.django_db
+def test_a_period_totals_per_analyst_live_and_aggregated_alike():
+    seed_events()
+    usage_aggregate_day(dia=DAY1)
+    aggregated = usage_period(inicio=DAY1, fim=DAY2, now=at(DAY2, 23)).by_key("pesquisas_usuario")
+    assert aggregated == {"1": 2, "2": 1, "3": 1, "5": 1}
+
+
+@pytest.mark.django_db
+def test_todays_aggregation_takes_a_snapshot_of_clients_by_uf_and_status():
+    from clientes.tests.cache_helpers import make_cliente
+
+    make_cliente(cpf="52998224725", nome="Ana", uf="PE")
+    make_cliente(cpf="11144477735", nome="Bia", uf="PE")
+    inativo = make_cliente(cpf="39053344705", nome="Caio", uf="SP")
+    inativo.ativo = False
+    inativo.save(update_fields=["ativo"])
+    today = timezone.localdate()
+    usage_aggregate_day(dia=today)
+    period = usage_period(inicio=today, fim=today)
+    dia, snapshot = period.clients_snapshot
+    assert dia == today and snapshot == {"PE:ativo": 2, "SP:inativo": 1}
+    # Recounting that day later (it is yesterday now) keeps its snapshot.
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    usage_aggregate_day(dia=today, now=tomorrow)
+    assert DailyUsage.objects.filter(dia=today, metrica=CLIENTS_BY_UF).count() == 2
+
+
+@pytest.mark.django_db
+def test_days_counted_by_an_older_version_are_recounted_by_the_task():
+    from monitoring.tasks import aggregate_usage
+
+    seed_events()
+    usage_aggregate_day(dia=DAY1)
+    # As the previous version left it: no per-analyst rows, no version row.
+    DailyUsage.objects.filter(dia=DAY1, metrica__in=["versao", "pesquisas_usuario"]).delete()
+    period = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY2, 23))
+    assert period.stale_days == 1 and period.by_key("pesquisas_usuario") == {}
+    aggregate_usage()
+    period = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY2, 23))
+    assert period.stale_days == 0 and period.by_key("pesquisas_usuario")["1"] == 2

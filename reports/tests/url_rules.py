@@ -5,7 +5,7 @@ Export jobs belong to the Analista who asked for them: another user gets 404
 """
 
 from accounts.roles import ANALISTA
-from accounts.tests.matrix import LOGIN, api, custom, page
+from accounts.tests.matrix import LOGIN, api, custom, page, public
 from reports.models import ExportJob
 
 
@@ -22,6 +22,9 @@ def _owner_only(owner, other, admin, *, anonymous=LOGIN, **options):
 
 url_rules = {
     "reports:index": page(ANALISTA),
+    # The old address of the managers' metrics: a redirect for everyone, the
+    # new page then checks who may see it (monitoring/tests/url_rules.py).
+    "reports:metricas": public(302),
     "reports:export_create": page(
         ANALISTA, method="post", data={"exp-format": "csv", "exp-fields": ["cpf"]}
     ),

@@ -9,10 +9,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from monitoring.models import DailyUsage
-from monitoring.tests.usage_fixtures import DAY1, DAY2, seed_events
+from monitoring.tests.usage_fixtures import DAY1, DAY2, at, seed_events
 from monitoring.usage import SETTLE_SECONDS, usage_aggregate_day
 
-URL = "/relatorios/metricas/"
+URL = "/metricas/"
 PERIOD = {"inicio": DAY1.isoformat(), "fim": DAY2.isoformat()}
 
 
@@ -36,25 +36,43 @@ def test_only_managers_and_administrators_see_the_metrics(client, request, who, 
         assert response["Location"].startswith("/conta/entrar/")
 
 
-def test_page_shows_the_period_numbers(client, gerente, aggregated):
+def test_page_leads_with_the_managers_numbers(client, gerente, aggregated):
     client.force_login(gerente)
     response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = dict(response.context["summary"])
-    assert summary["Pesquisas"] == "5"
+    assert summary == {
+        "Pesquisas": "5",
+        "Exportações": "3",
+        "Clientes novos": "11",
+        "Clientes inativados": "1",
+        "Usuários ativos (máximo diário)": "4",
+    }
+    html = response.content.decode()
+    # Engineers' figures are not on the managers' tab.
+    assert "Acerto do cache" not in html and "p95" not in html
+    activity = response.context["activity_chart"]
+    assert [(b.series, b.title) for b in activity.bars] == [
+        (0, "10/03 · Pesquisas: 4"),
+        (1, "10/03 · Exportações: 3"),
+        (0, "11/03 · Pesquisas: 1"),
+    ]
+    assert 'data-grafico="atividade"' in html and "<svg" in html
+
+
+def test_system_tab_has_the_technical_figures(client, gerente, aggregated):
+    client.force_login(gerente)
+    response = client.get(URL, {**PERIOD, "aba": "sistema"})
+    assert response.status_code == 200
+    summary = dict(response.context["summary"])
     assert summary["Pesquisas com resultado"] == "80,0%"
     assert summary["Tempo médio de pesquisa"] == "102,0 ms"
     assert summary["Tempo p95 de pesquisa (estimado)"] == "450 ms"
     assert summary["Acerto do cache"] == "75,0%"
-    assert summary["Exportações"] == "3"
     assert summary["Logins com falha"] == "2"
-    assert summary["Clientes novos"] == "11"
     html = response.content.decode()
-    assert 'data-grafico="exportacoes"' in html
-    assert 'id="metricas-dados" type="application/json"' in html
-    chart = response.context["chart_data"]
-    assert chart["exportacoes"] == {"csv": [2, 0], "xlsx": [1, 0]}
-    assert chart["pesquisas"] == [4, 1]
+    assert 'aria-current="page" class="aba aba-ativa">Sistema</a>' in html
+    assert 'data-grafico="tempo"' in html and 'data-grafico="cache"' in html
 
 
 def test_csv_download_has_one_row_per_day(client, gerente, aggregated):
@@ -117,10 +135,10 @@ def test_todays_searches_show_at_once_and_after_the_aggregation(client, analista
     client.force_login(gerente)
 
     def shown():
-        response = client.get(URL)  # the default period ends today
+        response = client.get(URL, {"aba": "sistema"})  # the default period ends today
         assert response.status_code == 200
         summary = dict(response.context["summary"])
-        assert summary["Pesquisas"] == "4"
+        assert response.context["period"].total("pesquisas") == 4
         assert summary["Pesquisas com resultado"] == "75,0%"
         assert summary["Acerto do cache"] == "50,0%"
         period = response.context["period"]
@@ -143,3 +161,79 @@ def test_todays_searches_show_at_once_and_after_the_aggregation(client, analista
         usage_aggregate_day(dia=timezone.localdate(later) - dt.timedelta(days=n), now=later)
     assert DailyUsage.objects.filter(metrica="pesquisas").aggregate(n=Sum("valor"))["n"] == 4
     assert shown() == live
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("periodo", "days"), [("hoje", 1), ("7d", 7), ("30d", 30), ("mes", None)])
+def test_quick_ranges_end_today(client, gerente, periodo, days):
+    client.force_login(gerente)
+    response = client.get(URL, {"periodo": periodo})
+    assert response.status_code == 200
+    today = timezone.localdate()
+    inicio, fim = response.context["inicio"], response.context["fim"]
+    assert fim == today
+    assert inicio == (today.replace(day=1) if days is None else today - dt.timedelta(days - 1))
+    html = response.content.decode()
+    assert f'href="?periodo={periodo}&amp;aba=geral" class="chip chip-ativo"' in html
+
+
+@pytest.mark.django_db
+def test_an_empty_period_is_explained_instead_of_drawn(client, gerente):
+    client.force_login(gerente)
+    response = client.get(URL, {"inicio": "2025-01-01", "fim": "2025-01-31"})
+    html = response.content.decode()
+    assert response.context["activity_chart"].empty
+    assert "Nenhuma pesquisa ou exportação no período." in html
+    assert "Ninguém pesquisou nem exportou no período." in html
+    assert "<rect" not in html.split('data-grafico="atividade"')[1].split("</figure>")[0]
+
+
+def test_searches_and_exports_per_user_show_names_never_cpfs(client, gerente, aggregated):
+    from django.contrib.auth import get_user_model
+
+    from audit.models import AuditEvent
+
+    # The fixture's actors (1, 2, 3, 5) are no users: shown as deleted ones.
+    get_user_model().objects.create_user(id=1001, email="u1@teste.com.br", nome="Ana Lima")
+    AuditEvent.objects.create(
+        action="cliente.search",
+        occurred_at=at(DAY2, 10),
+        actor_id=1001,
+        channel="web",
+        details={"q": "529.982.247-25", "resultados": 1, "duracao_ms": 5},
+    )
+    for day in (DAY1, DAY2):
+        usage_aggregate_day(dia=day)
+    client.force_login(gerente)
+    response = client.get(URL, PERIOD)
+    rows = {r["nome"]: (r["pesquisas"], r["exportacoes"]) for r in response.context["analysts"]}
+    assert rows["Ana Lima"] == (1, 0)
+    assert rows["Usuário excluído (#2)"] == (1, 3)
+    html = response.content.decode()
+    assert "u1@teste.com.br" in html
+    assert "529.982.247-25" not in html and "52998224725" not in html
+
+
+def test_clients_by_uf_and_status(client, gerente, aggregated):
+    from clientes.tests.cache_helpers import make_cliente
+
+    make_cliente(cpf="52998224725", nome="Ana", uf="PE")
+    inativo = make_cliente(cpf="11144477735", nome="Bia", uf="PE")
+    inativo.ativo = False
+    inativo.save(update_fields=["ativo"])
+    make_cliente(cpf="39053344705", nome="Caio", uf="SP")
+    client.force_login(gerente)
+    response = client.get(URL, PERIOD)
+    rows = [(r["uf"], r["ativos"], r["inativos"], r["total"]) for r in response.context["uf_rows"]]
+    assert rows == [("PE", 1, 1, 2), ("SP", 1, 0, 1)]
+    assert response.context["uf_totals"] == {"ativos": 2, "inativos": 1, "total": 3}
+    assert "Pernambuco" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_old_address_redirects_with_its_period(client, gerente):
+    client.force_login(gerente)
+    response = client.get("/relatorios/metricas/", {"inicio": "2026-03-10", "fim": "2026-03-11"})
+    assert response.status_code == 302
+    assert response["Location"] == "/metricas/?inicio=2026-03-10&fim=2026-03-11"
+    assert client.get(response["Location"]).status_code == 200
