@@ -185,3 +185,32 @@ class SystemSettingsForm(forms.ModelForm):
             "bulk_sync_row_limit",
             "bulk_analista_allowed",
         ]
+
+
+class PasswordResetRequestForm(forms.Form):
+    """The address a reset link is sent to (if it is an account's)."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class LinkSetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password chosen through a reset link, with pt-BR labels."""
+
+    new_password1 = forms.CharField(
+        label=_("Nova senha"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text=_(
+            "Mínimo de 8 caracteres; evite senhas comuns, só números ou parecidas com seu nome."
+        ),
+    )
+    new_password2 = forms.CharField(
+        label=_("Confirme a nova senha"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    error_messages = {"password_mismatch": _("As senhas não conferem.")}

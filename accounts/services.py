@@ -208,3 +208,20 @@ def system_settings_update(*, values: dict, by: User | None = None) -> SystemSet
         audit_record(action=Action.SETTINGS_UPDATE, actor=by, target=row, details=details)
         signals.system_settings_changed.send(SystemSettings, settings=row, by=by, changes=changes)
     return row
+
+
+@transaction.atomic
+def user_reset_password_by_link(*, user: User, password: str) -> User:
+    """Set the password the user chose through an e-mailed reset link.
+
+    The user proved to hold the mailbox: the password is final (no forced
+    change). Other sessions end and API tokens are revoked, as on any reset;
+    the link dies with the old password (Django's token covers its hash).
+    """
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    _end_sessions(user)
+    user_revoke_tokens(user=user, reason="password_reset", by=user)
+    audit_record(action=Action.PASSWORD_RESET, actor=user, target=user, details={"via": "link"})
+    return user

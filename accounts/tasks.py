@@ -1,4 +1,4 @@
-"""Periodic clean-up of what logins leave behind."""
+"""Periodic clean-up of what logins leave behind, and the password reset e-mail."""
 
 from axes.models import AccessAttempt, AccessFailureLog
 from celery import shared_task
@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.password_reset import password_reset_send
 
 
 @shared_task
@@ -29,3 +31,9 @@ def accounts_housekeeping() -> dict[str, int]:
         attempt_time__lt=now - max(settings.LOGIN_IP_WINDOW, settings.AXES_COOLOFF_TIME)
     ).delete()
     return {"sessions": sessions, "tokens": tokens, "attempts": attempts, "failures": failures}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def send_password_reset_link(user_id: int, base_url: str) -> bool:
+    """E-mail a password reset link; an unreachable mail server is retried."""
+    return password_reset_send(user_id=user_id, base_url=base_url)

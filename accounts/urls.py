@@ -8,6 +8,18 @@ urlpatterns = [
     path("entrar/", views.LoginView.as_view(), name="login"),
     path("sair/", views.LogoutView.as_view(), name="logout"),
     path("senha/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("senha/esqueci/", views.PasswordResetRequestView.as_view(), name="password_reset"),
+    path(
+        "senha/esqueci/enviado/",
+        views.PasswordResetSentView.as_view(),
+        name="password_reset_sent",
+    ),
+    path(
+        "senha/redefinir/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("senha/redefinida/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("configuracoes/", views.SettingsView.as_view(), name="settings"),
     path("usuarios/", views.UserListView.as_view(), name="user_list"),
     path("usuarios/novo/", views.UserCreateView.as_view(), name="user_create"),

@@ -1,22 +1,28 @@
 """Login, logout, the home dashboard, Configurações and user management."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts import services
+from accounts.client_ip import client_ip
 from accounts.dashboard import cards_for
 from accounts.forms import (
     EmailAuthenticationForm,
+    LinkSetPasswordForm,
     PasswordChangeForm,
     PasswordResetForm,
+    PasswordResetRequestForm,
     SystemSettingsForm,
     UserCreateForm,
     UserFilterForm,
@@ -25,9 +31,11 @@ from accounts.forms import (
 from accounts.lockout import locked_emails, password_check_failed, with_lockout
 from accounts.mfa.views import SecondStepLoginMixin
 from accounts.models import User
+from accounts.password_reset import TooManyResetRequests, password_reset_request
 from accounts.roles import ROLE_LABELS, may_manage, user_role
 from accounts.selectors import user_list
 from accounts.system_settings import current_settings, settings_row
+from accounts.tasks import send_password_reset_link
 
 SETTINGS_PERMISSION = "accounts.change_systemsettings"
 
@@ -267,3 +275,58 @@ class UserPasswordResetView(_UserAdminMixin, View):
             % {"email": user.email},
         )
         return redirect("accounts:user_list")
+
+
+# --- "Esqueci minha senha": a reset link by e-mail ---------------------------
+
+
+class PasswordResetRequestView(FormView):
+    """Ask for a reset link; the same answer whether the address has an account or not."""
+
+    template_name = "accounts/password_reset_request.html"
+    form_class = PasswordResetRequestForm
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        try:
+            user_id = password_reset_request(
+                email=form.cleaned_data["email"], ip=client_ip(self.request) or None
+            )
+        except TooManyResetRequests:
+            form.add_error(
+                None, _("Muitos pedidos de redefinição a partir desta rede. Tente mais tarde.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if user_id is not None:
+            base_url = self.request.build_absolute_uri("/")
+            transaction.on_commit(lambda: send_password_reset_link.delay(user_id, base_url))
+        return redirect("accounts:password_reset_sent")
+
+
+class PasswordResetSentView(TemplateView):
+    template_name = "accounts/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs):
+        hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+        return super().get_context_data(PASSWORD_RESET_HOURS=hours, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password through the link (Django checks the token, once)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = LinkSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        services.user_reset_password_by_link(
+            user=self.user, password=form.cleaned_data["new_password1"]
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.success_url)
+
+
+class PasswordResetDoneView(TemplateView):
+    template_name = "accounts/password_reset_done.html"

@@ -533,6 +533,26 @@ SIMPLE_JWT = {
 
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="suporte@example.com")
 CONTACT_PHONE = env.str("CONTACT_PHONE", default="(11) 4000-0000")
+# --- E-mail (password reset links) -------------------------------------------
+# SMTP in production; `make run` prints mails on the console (devstack/run.py).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Gestão de Clientes <nao-responda@example.com>"
+)
+# A reset link works once and for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# Reset requests per hour: from one IP (more answer 429) and links to one
+# account (more are ignored, silently: the answer must not reveal accounts).
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", default=3)
+
 # Password of the demo users that `make run` creates (never used in production).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Clientes@2026")
 

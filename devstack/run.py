@@ -26,6 +26,8 @@ def _prepare_environment(port: str) -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault("GUNICORN_BIND", f"127.0.0.1:{port}")
     os.environ.setdefault("GUNICORN_WORKERS", "3")
+    # No mail server here: password reset mails are printed by the Celery worker.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     # Production logs JSON lines for a shipper; a terminal reads plain text.
     os.environ.setdefault("LOG_FORMAT", "plain")
 

@@ -45,6 +45,12 @@ url_rules = {
     "accounts:login": custom(200, 302, 302, 302),
     "accounts:logout": public(302, method="post"),
     "accounts:password_change": custom(LOGIN, 200, 200, 200),
+    # "Esqueci minha senha": for anyone; a link that is not a valid token
+    # shows the "invalid or expired" page.
+    "accounts:password_reset": public(200),
+    "accounts:password_reset_sent": public(200),
+    "accounts:password_reset_confirm": public(200, kwargs={"uidb64": "MQ", "token": "x-y"}),
+    "accounts:password_reset_done": public(200),
     "accounts:settings": custom(LOGIN, 200, 200, 200),
     "accounts:user_list": _admin_only(),
     "accounts:user_create": _admin_only(),
