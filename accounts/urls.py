@@ -30,6 +30,11 @@ urlpatterns = [
     path("usuarios/<int:pk>/reativar/", views.UserReactivateView.as_view(), name="user_reactivate"),
     path("usuarios/<int:pk>/desbloquear/", views.UserUnlockView.as_view(), name="user_unlock"),
     path(
+        "usuarios/<int:pk>/enviar-link/",
+        views.UserPasswordResetLinkView.as_view(),
+        name="user_password_reset_link",
+    ),
+    path(
         "usuarios/<int:pk>/senha/",
         views.UserPasswordResetView.as_view(),
         name="user_password_reset",

@@ -36,6 +36,8 @@ from accounts.roles import ROLE_LABELS, may_manage, user_role
 from accounts.selectors import user_list
 from accounts.system_settings import current_settings, settings_row
 from accounts.tasks import send_password_reset_link
+from audit.choices import Action
+from audit.services import audit_record
 
 SETTINGS_PERMISSION = "accounts.change_systemsettings"
 
@@ -250,6 +252,27 @@ class UserUnlockView(_UserActionView):
     def act(self, request, user):
         services.user_unlock(email=user.email, by=request.user)
         messages.success(request, _("%(email)s desbloqueado.") % {"email": user.email})
+
+
+class UserPasswordResetLinkView(_UserActionView):
+    """E-mail the user a reset link (the temporary password stays for those without e-mail)."""
+
+    def act(self, request, user):
+        if not user.is_active:
+            messages.error(request, _("Reative a conta antes de enviar o link."))
+            return
+        audit_record(
+            action=Action.PASSWORD_RESET_REQUEST,
+            actor=request.user,
+            target=user,
+            details={"enviado": True},
+        )
+        base_url = request.build_absolute_uri("/")
+        transaction.on_commit(lambda: send_password_reset_link.delay(user.pk, base_url))
+        messages.success(
+            request,
+            _("Link de redefinição de senha enviado para %(email)s.") % {"email": user.email},
+        )
 
 
 class UserPasswordResetView(_UserAdminMixin, View):

@@ -158,3 +158,23 @@ def test_a_malformed_address_is_a_400_in_portuguese(client):
 def test_the_login_page_offers_the_reset(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert f'href="{RESET}"' in page and "Esqueci minha senha" in page
+
+
+def test_an_administrator_sends_the_link_and_keeps_the_temporary_password_path(
+    admin_client_, administrador, analista, inbox, django_capture_on_commit_callbacks
+):
+    page = admin_client_.get(reverse("accounts:user_password_reset", args=[analista.pk]))
+    html = page.content.decode()
+    assert "Enviar link por e-mail" in html and "Definir senha temporária" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_.post(
+            reverse("accounts:user_password_reset_link", args=[analista.pk])
+        )
+    assert response.status_code == 302
+    ((recipients, message),) = inbox.wait()
+    assert recipients == [analista.email] and "/conta/senha/redefinir/" in _text(message)
+    assert AuditEvent.objects.filter(
+        action=Action.PASSWORD_RESET_REQUEST,
+        actor_email=administrador.email,
+        target_id=str(analista.pk),
+    ).exists()

@@ -59,6 +59,7 @@ url_rules = {
     "accounts:user_deactivate": _admin_action(),
     "accounts:user_reactivate": _admin_action(),
     "accounts:user_unlock": _admin_action(),
+    "accounts:user_password_reset_link": _admin_action(),
     # The token endpoints are how API callers authenticate: open to all, and an
     # empty body is bad input (400), whoever sends it.
     "auth-api:token": public(400, method="post", data={}, content_type="application/json"),
