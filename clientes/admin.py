@@ -131,8 +131,8 @@ class ClienteAdmin(admin.ModelAdmin):
         services.cliente_delete(actor=request.user, id_cliente=obj.pk)
 
     def get_actions(self, request):
-        """Offer no bulk delete: deleting clients goes one by one through the
-        guarded path (the service's checks and audit, or the bulk action of a search)."""
+        """Offer no bulk delete: a client is deleted one at a time, on its own
+        confirmation page, through the service (legal holds, audit)."""
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
