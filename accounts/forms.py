@@ -42,6 +42,26 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
+def _new_password_field(*, autofocus=False):
+    attrs = {"autocomplete": "new-password", **({"autofocus": True} if autofocus else {})}
+    return forms.CharField(
+        label=_("Nova senha"),
+        strip=False,
+        widget=forms.PasswordInput(attrs=attrs),
+        help_text=_(
+            "Mínimo de 8 caracteres; evite senhas comuns, só números ou parecidas com seu nome."
+        ),
+    )
+
+
+def _new_password_confirmation_field():
+    return forms.CharField(
+        label=_("Confirme a nova senha"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """The user's own password change, with pt-BR labels."""
 
@@ -50,19 +70,8 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
-    new_password1 = forms.CharField(
-        label=_("Nova senha"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "Mínimo de 8 caracteres; evite senhas comuns, só números ou parecidas com seu nome."
-        ),
-    )
-    new_password2 = forms.CharField(
-        label=_("Confirme a nova senha"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password1 = _new_password_field()
+    new_password2 = _new_password_confirmation_field()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -200,17 +209,6 @@ class PasswordResetRequestForm(forms.Form):
 class LinkSetPasswordForm(auth_forms.SetPasswordForm):
     """The new password chosen through a reset link, with pt-BR labels."""
 
-    new_password1 = forms.CharField(
-        label=_("Nova senha"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
-        help_text=_(
-            "Mínimo de 8 caracteres; evite senhas comuns, só números ou parecidas com seu nome."
-        ),
-    )
-    new_password2 = forms.CharField(
-        label=_("Confirme a nova senha"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password1 = _new_password_field(autofocus=True)
+    new_password2 = _new_password_confirmation_field()
     error_messages = {"password_mismatch": _("As senhas não conferem.")}

@@ -2,19 +2,11 @@
 
 import pytest
 
-from conftest import TEST_PASSWORD
+from accounts.tests.test_browser import _log_in
 from monitoring.tests.usage_fixtures import DAY1, DAY2, seed_events
 from monitoring.usage import usage_aggregate_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/conta/entrar/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Senha").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_manager_reads_charts_then_the_system_tab_then_an_empty_week(page, live_server, gerente):

@@ -19,13 +19,6 @@ from monitoring.usage import (
 )
 
 
-@pytest.fixture
-def aggregated(db):
-    seed_events()
-    for day in (DAY1, DAY2):
-        usage_aggregate_day(dia=day)
-
-
 @pytest.mark.django_db
 def test_one_day_of_audit_events_becomes_its_numbers():
     seed_events()

@@ -9,18 +9,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from monitoring.models import DailyUsage
-from monitoring.tests.usage_fixtures import DAY1, DAY2, at, seed_events
+from monitoring.tests.usage_fixtures import DAY1, DAY2, at
 from monitoring.usage import SETTLE_SECONDS, usage_aggregate_day
 
 URL = "/metricas/"
 PERIOD = {"inicio": DAY1.isoformat(), "fim": DAY2.isoformat()}
-
-
-@pytest.fixture
-def aggregated(db):
-    seed_events()
-    for day in (DAY1, DAY2):
-        usage_aggregate_day(dia=day)
 
 
 @pytest.mark.django_db
