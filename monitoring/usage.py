@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from audit.choices import Action
@@ -52,6 +53,8 @@ LIVE_DAYS = 2
 # the actor's id or by the local hour ("00".."23").
 SEARCHES_BY_USER, EXPORTS_BY_USER = "pesquisas_usuario", "exportacoes_usuario"
 SEARCHES_BY_HOUR, EXPORTS_BY_HOUR = "pesquisas_hora", "exportacoes_hora"
+# Up to one row per user and day: a period sums them in SQL instead of loading them.
+PER_USER_METRICS = (SEARCHES_BY_USER, EXPORTS_BY_USER)
 # Clients by principal address's UF and status ("SP:ativo"), a snapshot taken
 # when today is aggregated (kept when the day is recounted later).
 CLIENTS_BY_UF = "clientes_uf"
@@ -299,6 +302,9 @@ class PeriodUsage:
 
     days: list[DayUsage]
     formats: list[str]
+    # Totals of the per-user metrics stored for the period (summed by PostgreSQL);
+    # the days' own values hold only what was counted live.
+    stored_by_key: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def total(self, metric: str, key: str = "") -> float:
         return sum(day.get(metric, key) for day in self.days)
@@ -321,7 +327,7 @@ class PeriodUsage:
 
     def by_key(self, metric: str) -> dict[str, float]:
         """Return the period's totals of a split metric, by key."""
-        totals: dict[str, float] = {}
+        totals = dict(self.stored_by_key.get(metric, {}))
         for day in self.days:
             for (name, key), value in day.values.items():
                 if name == metric:
@@ -413,11 +419,18 @@ def usage_period(*, inicio: dt.date, fim: dt.date, now: dt.datetime | None = Non
         inicio + dt.timedelta(days=n): DayUsage(inicio + dt.timedelta(days=n))
         for n in range((fim - inicio).days + 1)
     }
-    for row in DailyUsage.objects.filter(dia__range=(inicio, fim)).values_list(
+    rows = DailyUsage.objects.filter(dia__range=(inicio, fim))
+    for row in rows.exclude(metrica__in=PER_USER_METRICS).values_list(
         "dia", "metrica", "chave", "valor"
     ):
         dia, metrica, chave, valor = row
         days[dia].values[(metrica, chave)] = valor
+    stored: dict[str, dict[str, float]] = {}
+    per_user = rows.filter(metrica__in=PER_USER_METRICS).values("metrica", "chave")
+    for metrica, chave, total in per_user.annotate(total=Sum("valor")).values_list(
+        "metrica", "chave", "total"
+    ):
+        stored.setdefault(metrica, {})[chave] = total
     today = timezone.localdate(now)
     for n in range(LIVE_DAYS):
         day = days.get(today - dt.timedelta(days=n))
@@ -426,4 +439,4 @@ def usage_period(*, inicio: dt.date, fim: dt.date, now: dt.datetime | None = Non
     formats = {
         chave for day in days.values() for metrica, chave in day.values if metrica == "exportacoes"
     }
-    return PeriodUsage(days=list(days.values()), formats=sorted(formats))
+    return PeriodUsage(days=list(days.values()), formats=sorted(formats), stored_by_key=stored)

@@ -11,6 +11,7 @@ from monitoring.models import DailyUsage
 from monitoring.tests.usage_fixtures import DAY1, DAY2, at, seed_events
 from monitoring.usage import (
     CLIENTS_BY_UF,
+    PER_USER_METRICS,
     VERSION,
     WATERMARK,
     usage_aggregate_day,
@@ -84,7 +85,8 @@ def test_the_periodic_task_rebuilds_today_and_yesterday():
 
 def _comparable(values):
     """The figures a live count and a full recount must agree on."""
-    bookkeeping = (WATERMARK, VERSION, CLIENTS_BY_UF, "tempo_p95_ms")
+    # Per-user counts are summed by PostgreSQL for the period (PeriodUsage.by_key).
+    bookkeeping = (WATERMARK, VERSION, CLIENTS_BY_UF, "tempo_p95_ms", *PER_USER_METRICS)
     return {k: v for k, v in values.items() if k[0] not in bookkeeping}
 
 
@@ -110,8 +112,13 @@ def test_today_adds_the_events_after_the_last_aggregation():
     stored = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY1, 10, 29)).days[0]
     assert stored.get("pesquisas") == 3 and stored.get("usuarios_ativos") == 2
 
-    (day,) = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY1, 23, 59, 30)).days
+    period = usage_period(inicio=DAY1, fim=DAY1, now=at(DAY1, 23, 59, 30))
+    (day,) = period.days
     assert _comparable(day.values) == _comparable(usage_compute_day(DAY1))
+    # Per user: the stored part (summed by PostgreSQL) plus the live part.
+    recount = usage_compute_day(DAY1)
+    for metric in PER_USER_METRICS:
+        assert period.by_key(metric) == {k: v for (m, k), v in recount.items() if m == metric}
     assert day.get("pesquisas") == 4 and day.taxa_sucesso == pytest.approx(3 / 4)
     assert day.get("usuarios_ativos") == 4  # users 1 and 2 are not counted twice
     assert day.get("clientes_novos") == 11 and day.exportacoes("csv") == 2
