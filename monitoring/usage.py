@@ -255,6 +255,15 @@ def usage_aggregate_day(*, dia: dt.date, now: dt.datetime | None = None) -> int:
     return len(values)
 
 
+def latest_clients_snapshot() -> tuple[dt.date, dict[str, float]] | None:
+    """Return the newest clients-by-UF snapshot (its day and counts), if any was taken."""
+    rows = DailyUsage.objects.filter(metrica=CLIENTS_BY_UF)
+    dia = rows.order_by("-dia").values_list("dia", flat=True).first()
+    if dia is None:
+        return None
+    return dia, dict(rows.filter(dia=dia).values_list("chave", "valor"))
+
+
 def usage_stale_days(limit: int = STALE_DAYS_PER_RUN) -> list[dt.date]:
     """Return up to ``limit`` aggregated days (newest first) counted by an older version."""
     current = DailyUsage.objects.filter(metrica=VERSION, valor__gte=CURRENT_VERSION)

@@ -29,6 +29,7 @@ from monitoring.usage import (
     SEARCHES_BY_HOUR,
     SEARCHES_BY_USER,
     clients_by_uf_status,
+    latest_clients_snapshot,
     usage_period,
 )
 
@@ -231,8 +232,10 @@ def _analysts(period):
 
 def _clients_by_uf(period):
     """Return (rows, totals, as-of text) of clients by principal address's UF and status."""
-    snapshot = period.clients_snapshot
-    if snapshot is None:  # the periodic task has not run yet: count now
+    # The period's last snapshot; else (a period before snapshots were taken)
+    # the newest one; else (the periodic task never ran) a count now.
+    snapshot = period.clients_snapshot or latest_clients_snapshot()
+    if snapshot is None:
         as_of = _("situação atual")
         counts = {k: v for (_metric, k), v in clients_by_uf_status().items()}
     else:

@@ -230,3 +230,12 @@ def test_the_old_address_redirects_with_its_period(client, gerente):
     assert response.status_code == 302
     assert response["Location"] == "/metricas/?inicio=2026-03-10&fim=2026-03-11"
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_period_before_any_snapshot_shows_the_newest_one_with_its_date(client, gerente):
+    DailyUsage.objects.create(dia=DAY2, metrica="clientes_uf", chave="BA:ativo", valor=7)
+    client.force_login(gerente)
+    response = client.get(URL, {"inicio": "2025-01-01", "fim": "2025-01-31"})
+    assert [(r["uf"], r["ativos"]) for r in response.context["uf_rows"]] == [("BA", 7)]
+    assert response.context["uf_as_of"] == "situação em 11/03/2026"
