@@ -15,7 +15,6 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts import services
-from accounts.client_ip import client_ip
 from accounts.dashboard import cards_for
 from accounts.forms import (
     EmailAuthenticationForm,
@@ -38,6 +37,7 @@ from accounts.system_settings import current_settings, settings_row
 from accounts.tasks import send_password_reset_link
 from audit.choices import Action
 from audit.services import audit_record
+from common.client_ip import client_ip
 
 SETTINGS_PERMISSION = "accounts.change_systemsettings"
 
