@@ -20,9 +20,11 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from clientes.choices import UF, Sexo
+from clientes.distinguish import namesake_details
 from clientes.filters import NARROWING, STATUS_CHOICES, ClienteFilterSet, ordering_choices_for
 from clientes.masking import can_see_full_cpf
 from clientes.search import counts
+from clientes.search_chips import active_filter_chips
 from clientes.search_measure import SearchFacts, audited_search
 from clientes.selectors import PAGE_SIZE_DEFAULT, cliente_search_page
 
@@ -49,7 +51,9 @@ NARROW_FIELDS = {
 }
 RESULTS_TARGET = "resultados"
 # Filters kept under "Filtros": the panel opens when one of them is in use.
-ADVANCED_FILTERS = (*(n for n in NARROWING if n != "q"), "status", "sexo", "ordering", "size")
+# Categories, sorting and page size show as chips or on the table instead, so
+# clicking them does not open the panel.
+ADVANCED_FILTERS = tuple(n for n in NARROWING if n not in ("q", "uf", "idade_min", "idade_max"))
 
 
 def display_count(number: int, exact: bool) -> str:
@@ -112,11 +116,8 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             "sexo_choices": Sexo.choices,
             "status_choices": STATUS_CHOICES,
             "ordering_choices": ordering_choices_for(cpf_prefix=can_see_full_cpf(request.user)),
-            "filters_open": any(
-                params.get(name) not in (None, "", "todos")
-                and not (name == "size" and params.get(name) == str(PAGE_SIZE_DEFAULT))
-                for name in ADVANCED_FILTERS
-            ),
+            "filters_open": any(params.get(name) for name in ADVANCED_FILTERS),
+            "chips": active_filter_chips(params, request.path),
         }
         status = 200
         try:
@@ -149,8 +150,14 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         return render(request, template, context, status=status)
 
     def _result_context(self, result, links: SearchLinks, cpf_sortable: bool) -> dict:
+        details = namesake_details([row["id_cliente"] for row in result.rows])
         rows = [
-            {**row, "url": profile_url(row["id_cliente"]), "idade_texto": _age_text(row["idade"])}
+            {
+                **row,
+                **details.get(row["id_cliente"], {}),
+                "url": profile_url(row["id_cliente"]),
+                "idade_texto": _age_text(row["idade"]),
+            }
             for row in result.rows
         ]
         facets = [
@@ -177,7 +184,7 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             elif result.ordering == f"-{name}":
                 sort, next_ordering = "descending", name
             else:
-                sort, next_ordering = None, name
+                sort, next_ordering = "none", name
             columns.append({"label": label, "sort": sort, "url": links.url(ordering=next_ordering)})
         return {
             "result": result,
