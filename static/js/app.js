@@ -27,7 +27,7 @@ if (window.htmx) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     var active = document.activeElement;
     if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) return;
-    var box = document.getElementById("id_q") || document.querySelector("[data-search-box]");
+    var box = document.querySelector("#search-form [name=q]") || document.querySelector("[data-search-box]");
     if (!box) return;
     event.preventDefault();
     box.focus();
