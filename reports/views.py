@@ -54,7 +54,8 @@ def _as_on_the_search_screen(form) -> None:
     form.fields["status"].initial = DEFAULT_STATUS
     for name, label in _EMPTY_LABELS.items():
         field = form.fields[name]
-        field.choices = [("", label), *[c for c in field.choices if c[0] != ""]]
+        field.empty_label = label  # django-filter puts it first when the choices are set
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
 
 
 def _form_error(request, errors: list[str], status: int = 400) -> HttpResponse:

@@ -51,7 +51,7 @@ def test_export_from_the_search_screen_survives_navigation_and_downloads(
     # Keep working elsewhere, then come back to Minhas exportações.
     page.get_by_role("link", name="Gestão de Clientes").click()
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_role("link", name=re.compile("Relatórios")).click()
+    page.get_by_role("navigation", name="Seções").get_by_role("link", name="Relatórios").click()
     row = page.locator("tr", has_text="UF: Goiás")
     download_link = row.get_by_role("link", name="Baixar")
     expect(download_link).to_be_visible(timeout=60_000)  # the row polls until done
