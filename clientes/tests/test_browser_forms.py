@@ -57,7 +57,7 @@ def address_service(settings):
     """A local ViaCEP-compatible service; its URL goes to CEP_SERVICE_URL."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             body = {"erro": True}
             if self.path == "/ws/01310100/json/":
                 body = {"uf": "SP", "localidade": "São Paulo", "logradouro": "Avenida Paulista",
