@@ -9,12 +9,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from clientes.choices import UF, Sexo
-from clientes.filters import STATUS_CHOICES, ClienteFilterSet
+from clientes.filters import ADDRESS_CHOICES, STATUS_CHOICES, ClienteFilterSet
 
 _CHOICE_LABELS = {
     "uf": dict(UF.choices),
     "sexo": dict(Sexo.choices),
     "status": dict(STATUS_CHOICES),
+    "endereco": dict(ADDRESS_CHOICES),
 }
 _NOT_CHIPS = frozenset({"q", "page", "size"})
 

@@ -21,7 +21,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from clientes.choices import UF, Sexo
 from clientes.distinguish import namesake_details
-from clientes.filters import NARROWING, STATUS_CHOICES, ClienteFilterSet, ordering_choices_for
+from clientes.filters import (
+    NARROWING,
+    PRINCIPAL_ADDRESS,
+    STATUS_CHOICES,
+    ClienteFilterSet,
+    ordering_choices_for,
+)
 from clientes.masking import can_see_full_cpf
 from clientes.search import counts
 from clientes.search_chips import active_filter_chips
@@ -30,7 +36,8 @@ from clientes.selectors import PAGE_SIZE_DEFAULT, cliente_search_page
 
 # Facet name -> the search parameters a click on one of its values sets.
 FACET_PARAMS = {
-    "uf": lambda value: {"uf": value},
+    # The UF category counts principal addresses: its click asks for them.
+    "uf": lambda value: {"uf": value, "endereco": PRINCIPAL_ADDRESS},
     "status": lambda value: {"status": value},
     "sexo": lambda value: {"sexo": value},
     "idade": lambda value: _age_band_params(value),
@@ -54,6 +61,7 @@ RESULTS_TARGET = "resultados"
 # Categories, sorting and page size show as chips or on the table instead, so
 # clicking them does not open the panel.
 ADVANCED_FILTERS = tuple(n for n in NARROWING if n not in ("q", "uf", "idade_min", "idade_max"))
+ADDRESS_CHOICES_SHOWN = (("", _("Qualquer endereço")), (PRINCIPAL_ADDRESS, _("Só o principal")))
 
 
 def display_count(number: int, exact: bool) -> str:
@@ -115,6 +123,7 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             "uf_choices": UF.choices,
             "sexo_choices": Sexo.choices,
             "status_choices": STATUS_CHOICES,
+            "address_choices": ADDRESS_CHOICES_SHOWN,
             "ordering_choices": ordering_choices_for(cpf_prefix=can_see_full_cpf(request.user)),
             "filters_open": any(params.get(name) for name in ADVANCED_FILTERS),
             "chips": active_filter_chips(params, request.path),

@@ -17,10 +17,11 @@ def _installed(url_name):
 # What each role must see (among the features installed in this build).
 EXPECTED = {
     "analista": {"Pesquisar Clientes", "Relatórios", "Configurações"},
-    "gerente": {"Pesquisar Clientes", "Relatórios", "Configurações"},
+    "gerente": {"Pesquisar Clientes", "Relatórios", "Métricas", "Configurações"},
     "administrador": {
         "Pesquisar Clientes",
         "Relatórios",
+        "Métricas",
         "Gestão de Usuários",
         "Configurações",
         "Auditoria",

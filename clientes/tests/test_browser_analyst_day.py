@@ -76,6 +76,8 @@ def test_navigation_marks_the_section_and_folds_on_phones(analyst_page):
     expect(nav.get_by_role("link", name="Métricas")).to_have_count(0)
     nav.get_by_role("link", name="Relatórios").click()
     expect(nav.get_by_role("link", name="Relatórios")).to_have_attribute("aria-current", "page")
+    page.locator(".user-menu summary").click()  # Minhas exportações from any page's header
+    expect(page.get_by_role("link", name="Minhas exportações")).to_be_visible()
 
     page.set_viewport_size({"width": 375, "height": 700})
     expect(nav).to_be_hidden()
@@ -192,3 +194,28 @@ def test_namesakes_show_what_tells_them_apart(page, live_server, analista):
     assert "Lima" not in text  # the mother's first name only
     page.set_viewport_size({"width": 375, "height": 700})
     expect(rows.first.locator(".row-details")).to_be_visible()
+
+
+def test_uf_category_count_matches_its_results_and_other_addresses_are_shown(
+    page, live_server, analista
+):
+    make_cliente(make_cpf("500000001"), "Maria Reis", 30, "Belo Horizonte", "MG")
+    make_cliente(make_cpf("500000002"), "Maria Reis", 31, "Manaus", "AM",
+                 outro_endereco=("Uberaba", "MG"))  # fmt: skip
+    log_in(page, live_server, analista, "/clientes/")
+    page.locator("#id_q").fill("maria reis")
+    mg = page.locator('.facets a[data-facet="uf"][data-value="MG"]')
+    count = mg.locator("xpath=..").locator(".facet-count")
+    expect(count).to_have_text("1")
+    mg.click()
+    results = page.locator("#resultados")
+    expect(results).to_contain_text("1 cliente encontrado")
+    expect(results).not_to_contain_text("Manaus")
+    expect(page.get_by_role("list", name="Filtros ativos")).to_contain_text(
+        "Endereço: Só o endereço principal"
+    )
+    # Any address (the filter panel's default): the other client shows why it is there.
+    page.get_by_text("Filtros", exact=True).click()
+    page.locator("#id_endereco").select_option("")
+    expect(results).to_contain_text("2 clientes encontrados")
+    expect(results.locator("tr", has_text="Manaus")).to_contain_text("outro endereço em MG")
