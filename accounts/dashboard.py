@@ -43,7 +43,7 @@ CARDS = [
         _("Métricas"),
         _("Uso do sistema: pesquisas, exportações e clientes."),
         "reports:metricas",
-        "relatorios",
+        "metricas",
         "monitoring.view_dailyusage",
     ),
     Card(

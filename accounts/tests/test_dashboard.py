@@ -69,5 +69,5 @@ def test_every_card_icon_is_drawn_in_the_icon_sprite(admin_client_):
     symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite))
     page = admin_client_.get("/").content.decode()
     used = re.findall(r'icons\.svg#([\w-]+)"', page)
-    assert len(used) == 6  # an administrator sees every card
+    assert len(used) == 7  # an administrator sees every card
     assert set(used) <= symbols
