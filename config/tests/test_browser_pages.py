@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import include, path
+from PIL import Image
 from playwright.sync_api import expect
 
 from clientes.tests.search_fixtures import search_clients
