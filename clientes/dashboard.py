@@ -1,5 +1,6 @@
 """The home dashboard's "Abertos recentemente": the clients the user last opened."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.choices import Action
@@ -23,6 +24,10 @@ def recently_opened(user) -> dict:
     names = dict(visible_clientes(user).filter(pk__in=ids).values_list("pk", "nome_completo"))
     return {
         "title": _("Abertos recentemente"),
-        "items": [{"label": names[pk], "url": f"/clientes/{pk}/"} for pk in ids if pk in names],
+        "items": [
+            {"label": names[pk], "url": reverse("clientes:detail", args=[pk])}
+            for pk in ids
+            if pk in names
+        ],
         "empty": _("Os clientes que você abrir aparecem aqui."),
     }
