@@ -35,6 +35,7 @@ def test_export_from_the_search_screen_survives_navigation_and_downloads(
     # The page opens with UF=SP; the user then changes the filter on screen
     # (htmx updates the results in place) before exporting.
     _login(page, live_server, analista, "/clientes/?uf=SP")
+    page.get_by_text("Filtros", exact=True).click()  # UF shows as a chip; the panel is closed
     page.locator("#search-form").get_by_label("UF").select_option("GO")
     expect(page).to_have_url(re.compile(r"uf=GO"))
     page.get_by_text("Exportar resultados").click()
