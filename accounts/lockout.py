@@ -20,8 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import ip_limit
-from accounts.client_ip import client_ip
 from accounts.emails import MAX_LENGTH, normalized_email
+from common.client_ip import client_ip
 
 
 def normalized_username(request, credentials=None) -> str | None:
