@@ -34,10 +34,17 @@ CARDS = [
     ),
     Card(
         _("Relatórios"),
-        _("Exportações e métricas."),
+        _("Exportar clientes e baixar as suas exportações."),
         "reports:index",
         "relatorios",
         "clientes.view_cliente",
+    ),
+    Card(
+        _("Métricas"),
+        _("Uso do sistema: pesquisas, exportações e clientes."),
+        "monitoring:metricas",
+        "metricas",
+        "monitoring.view_dailyusage",
     ),
     Card(
         _("Gestão de Usuários"),
@@ -84,3 +91,25 @@ def cards_for(user):
             card = replace(card, status_text=import_string(card.status)(user))
         visible.append(card)
     return visible
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A list under the cards, built by a feature app (dotted path of callable(user) -> dict)."""
+
+    provider: str
+    permission: str
+
+
+PANELS = (
+    Panel("clientes.dashboard.recently_opened", "clientes.view_cliente"),
+    Panel("reports.dashboard.exports_in_progress", "clientes.view_cliente"),
+    Panel("reports.dashboard.today_activity", "monitoring.view_dailyusage"),
+)
+
+
+def panels_for(user) -> list[dict]:
+    """Return ``[{title, items, empty}]``: what is going on for this user's role."""
+    return [
+        import_string(panel.provider)(user) for panel in PANELS if user.has_perm(panel.permission)
+    ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import ip_limit
 from accounts.emails import MAX_LENGTH, normalized_email
+from common.client_ip import client_ip
 
 
 def normalized_username(request, credentials=None) -> str | None:
@@ -94,6 +95,26 @@ def lockout_response(request, original_response=None, credentials=None):
         )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def attempts_left(request) -> int:
+    """Return how many more failures the (account, IP) pair of this login may have.
+
+    Counted as axes counts (failures of the pair across user agents, within
+    the cool-off), so the login page can warn before the lockout. The answer
+    is the same for an email with or without an account: it reveals nothing.
+    """
+    username = normalized_username(request)
+    if not username:
+        return settings.AXES_FAILURE_LIMIT
+    threshold = timezone.now() - get_cool_off()
+    failures = (
+        AccessAttempt.objects.filter(
+            attempt_time__gte=threshold, username=username, ip_address=client_ip(request)
+        ).aggregate(total=Sum("failures_since_start"))["total"]
+        or 0
+    )
+    return max(0, settings.AXES_FAILURE_LIMIT - failures)
 
 
 def _locked_pairs(threshold):

@@ -1,17 +1,20 @@
 """Session lifetime and the forced change of a temporary password."""
 
 import time
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 SESSION_STARTED = "accounts.started"
 SESSION_LAST_SEEN = "accounts.last_seen"
+# On the login page's URL: the user was sent there because the session ended.
+SESSION_EXPIRED_PARAM = "sessao_expirada"
 # Writing the session on every request would cost a query per request; the
 # idle clock is precise to this many seconds instead.
 _TOUCH_EVERY = 60
@@ -80,3 +83,32 @@ class PasswordChangeRequiredMiddleware:
                     )
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class HtmxLoginRedirectMiddleware:
+    """Turn "log in first" into a whole-page visit of the login page for HTMX requests.
+
+    An HTMX request whose session has expired would follow the redirect to the
+    login page inside the XHR and swap nothing (a blank results area under a
+    header that still shows the user). Instead the browser goes to the login
+    page, which says why, and comes back to the page the user was on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if not response["Location"].startswith(login):
+            return response
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = current.path + (f"?{current.query}" if current.query else "")
+        if not back.startswith("/") or back.startswith("//"):
+            back = reverse("home")
+        redirect_to = f"{login}?{urlencode({'next': back, SESSION_EXPIRED_PARAM: '1'})}"
+        redirected = HttpResponse(status=204)
+        redirected["HX-Redirect"] = redirect_to
+        return redirected

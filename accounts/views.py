@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts import services
-from accounts.dashboard import cards_for
+from accounts.dashboard import cards_for, panels_for
 from accounts.forms import (
     EmailAuthenticationForm,
     LinkSetPasswordForm,
@@ -27,8 +27,9 @@ from accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from accounts.lockout import locked_emails, password_check_failed, with_lockout
+from accounts.lockout import attempts_left, locked_emails, password_check_failed, with_lockout
 from accounts.mfa.views import SecondStepLoginMixin
+from accounts.middleware import SESSION_EXPIRED_PARAM
 from accounts.models import User
 from accounts.password_reset import TooManyResetRequests, password_reset_request
 from accounts.roles import ROLE_LABELS, may_manage, user_role
@@ -47,6 +48,18 @@ class LoginView(SecondStepLoginMixin, auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = SESSION_EXPIRED_PARAM in self.request.GET
+        return context
+
+    def form_invalid(self, form):
+        # Warn before the lockout: "restam 2 tentativas".
+        response = super().form_invalid(form)
+        if form.non_field_errors():
+            response.context_data["attempts_left"] = attempts_left(self.request)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
@@ -60,6 +73,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cards"] = cards_for(self.request.user)
+        context["panels"] = panels_for(self.request.user)
         return context
 
 

@@ -19,6 +19,8 @@ from common.br import only_digits
 
 STATUS_CHOICES = [("ativo", _("Ativos")), ("inativo", _("Inativos")), ("todos", _("Todos"))]
 DEFAULT_STATUS = "todos"
+PRINCIPAL_ADDRESS = "principal"
+ADDRESS_CHOICES = [(PRINCIPAL_ADDRESS, _("Só o endereço principal"))]
 
 ORDERING_CHOICES = [(sorting.RELEVANCE, _("relevância"))] + [
     (name, label)
@@ -164,6 +166,15 @@ class ClienteFilterSet(django_filters.FilterSet):
     )
     cidade = django_filters.CharFilter(method="filter_cidade", label=_("Cidade"), max_length=100)
     uf = django_filters.ChoiceFilter(method="filter_uf", choices=UF.choices, label=_("UF"))
+    # City/UF match any of a client's addresses unless "principal": the table
+    # and the UF category show the principal address, and a click on a
+    # category asks for it, so its count and its results agree.
+    endereco = django_filters.ChoiceFilter(
+        method="filter_endereco",
+        choices=ADDRESS_CHOICES,
+        label=_("Endereço"),
+        empty_label=_("Qualquer endereço"),
+    )
     idade_min = django_filters.NumberFilter(
         method="filter_idade_min", label=_("Idade mínima"), min_value=0, max_value=130
     )
@@ -241,6 +252,9 @@ class ClienteFilterSet(django_filters.FilterSet):
     def filter_uf(self, queryset, name, value):
         return queryset
 
+    def filter_endereco(self, queryset, name, value):
+        return queryset  # how city/UF match, in filter_queryset
+
     def filter_status(self, queryset, name, value):
         return matching.by_status(queryset, value)
 
@@ -278,7 +292,10 @@ class ClienteFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         cidade, uf = self.form.cleaned_data.get("cidade"), self.form.cleaned_data.get("uf")
         if cidade or uf:
-            queryset = matching.by_address(queryset, cidade=cidade or "", uf=uf or "")
+            principal = self.form.cleaned_data.get("endereco") == PRINCIPAL_ADDRESS
+            queryset = matching.by_address(
+                queryset, cidade=cidade or "", uf=uf or "", principal_only=principal
+            )
         cleaned = self.form.cleaned_data
         ordering = cleaned.get("ordering") or sorting.default_ordering(cleaned)
         return sorting.order(queryset, ordering, parsing.name_text(cleaned))

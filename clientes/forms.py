@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
-from clientes.selectors import cliente_get_by_cpf
+from clientes.selectors import ClienteBloqueado, cliente_get_by_cpf
 from clientes.services import CLIENTE_FIELDS, ENDERECO_FIELDS, TELEFONE_FIELDS
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
 from common.br import (
@@ -48,6 +48,9 @@ class ClienteForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # The client that already has the typed CPF, when the user may open it.
+        self.duplicate = None
         # Stored without the mask, typed and shown with it: room for the mask.
         self.fields["cpf"].max_length = 14
         self.fields["cpf"].widget.attrs["maxlength"] = 14
@@ -74,10 +77,21 @@ class ClienteForm(forms.ModelForm):
         cpf = normalize_cpf(self.cleaned_data["cpf"])
         other = cliente_get_by_cpf(user=None, cpf=cpf)
         if other is not None and other.pk != self.instance.pk:
+            self.duplicate = self._openable(other)
             raise forms.ValidationError(
                 _("Já existe um cliente com este CPF."), code="cpf_duplicado"
             )
         return cpf
+
+    def _openable(self, other: Cliente) -> Cliente | None:
+        """Return the client holding the CPF when the editing user may open its profile."""
+        user = self.user
+        if user is None or not user.has_perm("clientes.view_cliente"):
+            return None
+        try:
+            return cliente_get_by_cpf(user=user, cpf=other.cpf)
+        except ClienteBloqueado:  # LGPD: not even its name
+            return None
 
     def validate_unique(self):
         """Skip: the service checks CPF uniqueness inside its transaction (race-safe)."""

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from clientes import views, views_bulk, views_saved
+from clientes import views, views_bulk, views_cep, views_saved
 from clientes.cache.views import cache_alert_acknowledge
 from clientes.views_search import ClienteSearchView
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("acoes/<uuid:pk>/", views_bulk.bulk_detail, name="bulk_detail"),
     path("acoes/<uuid:pk>/confirmar/", views_bulk.bulk_confirm, name="bulk_confirm"),
     path("acoes/<uuid:pk>/cancelar/", views_bulk.bulk_cancel, name="bulk_cancel"),
+    re_path(r"^cep/(?P<cep>[0-9]{8})/$", views_cep.cep_lookup, name="cep_lookup"),
     path("cache/alerta/reconhecer/", cache_alert_acknowledge, name="cache_alert_ack"),
 ]

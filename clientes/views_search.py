@@ -20,15 +20,24 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from clientes.choices import UF, Sexo
-from clientes.filters import NARROWING, STATUS_CHOICES, ClienteFilterSet, ordering_choices_for
+from clientes.distinguish import namesake_details
+from clientes.filters import (
+    NARROWING,
+    PRINCIPAL_ADDRESS,
+    STATUS_CHOICES,
+    ClienteFilterSet,
+    ordering_choices_for,
+)
 from clientes.masking import can_see_full_cpf
 from clientes.search import counts
+from clientes.search_chips import active_filter_chips
 from clientes.search_measure import SearchFacts, audited_search
 from clientes.selectors import PAGE_SIZE_DEFAULT, cliente_search_page
 
 # Facet name -> the search parameters a click on one of its values sets.
 FACET_PARAMS = {
-    "uf": lambda value: {"uf": value},
+    # The UF category counts principal addresses: its click asks for them.
+    "uf": lambda value: {"uf": value, "endereco": PRINCIPAL_ADDRESS},
     "status": lambda value: {"status": value},
     "sexo": lambda value: {"sexo": value},
     "idade": lambda value: _age_band_params(value),
@@ -49,7 +58,10 @@ NARROW_FIELDS = {
 }
 RESULTS_TARGET = "resultados"
 # Filters kept under "Filtros": the panel opens when one of them is in use.
-ADVANCED_FILTERS = (*(n for n in NARROWING if n != "q"), "status", "sexo", "ordering", "size")
+# Categories, sorting and page size show as chips or on the table instead, so
+# clicking them does not open the panel.
+ADVANCED_FILTERS = tuple(n for n in NARROWING if n not in ("q", "uf", "idade_min", "idade_max"))
+ADDRESS_CHOICES_SHOWN = (("", _("Qualquer endereço")), (PRINCIPAL_ADDRESS, _("Só o principal")))
 
 
 def display_count(number: int, exact: bool) -> str:
@@ -111,12 +123,10 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             "uf_choices": UF.choices,
             "sexo_choices": Sexo.choices,
             "status_choices": STATUS_CHOICES,
+            "address_choices": ADDRESS_CHOICES_SHOWN,
             "ordering_choices": ordering_choices_for(cpf_prefix=can_see_full_cpf(request.user)),
-            "filters_open": any(
-                params.get(name) not in (None, "", "todos")
-                and not (name == "size" and params.get(name) == str(PAGE_SIZE_DEFAULT))
-                for name in ADVANCED_FILTERS
-            ),
+            "filters_open": any(params.get(name) for name in ADVANCED_FILTERS),
+            "chips": active_filter_chips(params, request.path),
         }
         status = 200
         try:
@@ -149,8 +159,14 @@ class ClienteSearchView(PermissionRequiredMixin, View):
         return render(request, template, context, status=status)
 
     def _result_context(self, result, links: SearchLinks, cpf_sortable: bool) -> dict:
+        details = namesake_details([row["id_cliente"] for row in result.rows])
         rows = [
-            {**row, "url": profile_url(row["id_cliente"]), "idade_texto": _age_text(row["idade"])}
+            {
+                **row,
+                **details.get(row["id_cliente"], {}),
+                "url": profile_url(row["id_cliente"]),
+                "idade_texto": _age_text(row["idade"]),
+            }
             for row in result.rows
         ]
         facets = [
@@ -177,7 +193,7 @@ class ClienteSearchView(PermissionRequiredMixin, View):
             elif result.ordering == f"-{name}":
                 sort, next_ordering = "descending", name
             else:
-                sort, next_ordering = None, name
+                sort, next_ordering = "none", name
             columns.append({"label": label, "sort": sort, "url": links.url(ordering=next_ordering)})
         return {
             "result": result,

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "accounts.mfa.middleware.EnrolmentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.HtmxLoginRedirectMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, so it sees the lockout flag set while the view authenticated.
     "axes.middleware.AxesMiddleware",
@@ -453,6 +454,12 @@ SPECTACULAR_SETTINGS = {
 # --- Login lockout (django-axes) and client IPs -----------------------------
 
 # Database handler: a lockout survives restarts and does not depend on Redis.
+# Address service for the client form's CEP (ViaCEP-compatible JSON; "{cep}"
+# stands for the 8 digits), e.g. https://viacep.com.br/ws/{cep}/json/. Off when
+# empty: the form then fills only the UF, from the CEP ranges.
+CEP_SERVICE_URL = env("CEP_SERVICE_URL", default="")
+CEP_SERVICE_TIMEOUT = env.float("CEP_SERVICE_TIMEOUT", default=2.0)
+
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))

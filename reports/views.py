@@ -7,10 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from clientes.filters import FILTER_NAMES, ClienteFilterSet, ordering_choices_for
+from clientes.filters import DEFAULT_STATUS, FILTER_NAMES, ClienteFilterSet, ordering_choices_for
 from clientes.masking import can_see_full_cpf
 from clientes.saved_searches import SAVED_PARAM
 from reports import services
@@ -31,12 +32,30 @@ def index(request):
     ordering.choices = ordering_choices_for(
         cpf_prefix=can_see_full_cpf(request.user), choices=ordering.choices
     )
+    _as_on_the_search_screen(filter_form)
     context = {
         "jobs": export_job_list(user=request.user)[:50],
         "filter_form": filter_form,
         "export_form": ExportForm(),
     }
     return render(request, "reports/index.html", context)
+
+
+# The empty choice of each select, worded as on the search screen (not "---------").
+_EMPTY_LABELS = {
+    "uf": _lazy("Todas"),
+    "sexo": _lazy("Todos"),
+    "ordering": _lazy("Padrão (relevância ao buscar nomes)"),
+}
+
+
+def _as_on_the_search_screen(form) -> None:
+    """Give Relatórios' filters the search screen's defaults and empty labels."""
+    form.fields["status"].initial = DEFAULT_STATUS
+    for name, label in _EMPTY_LABELS.items():
+        field = form.fields[name]
+        field.empty_label = label  # django-filter puts it first when the choices are set
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
 
 
 def _form_error(request, errors: list[str], status: int = 400) -> HttpResponse:
@@ -80,6 +99,9 @@ def export_create(request):
             return HttpResponseClientRedirect(reverse("reports:export_download", args=[job.pk]))
         return export_file_response(user=request.user, job=job)
     if request.htmx:
+        if request.POST.get("origem") == "relatorios":  # the list below the form shows it too
+            context = {"job": job, "jobs": export_job_list(user=request.user)[:50]}
+            return render(request, "reports/_job_started.html", context)
         return render(request, "reports/_job_status.html", {"job": job, "started": True})
     messages.success(
         request, _("Exportação iniciada: acompanhe o progresso em Minhas exportações.")

@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_ONLY = {"Gestão de Usuários", "Auditoria"}
 LGPD_ONLY = {"LGPD"}  # Encarregado and Administrador
+MANAGERS_ONLY = {"Métricas"}  # Gerente and Administrador
 
 
 def _installed_titles():
@@ -51,6 +52,8 @@ def test_each_role_sees_its_cards(page, live_server, role, request):
     expected = _installed_titles()
     if role != "administrador":
         expected -= ADMIN_ONLY | LGPD_ONLY
+    if role == "analista":
+        expected -= MANAGERS_ONLY
     assert shown == expected
     assert "Configurações" in shown
     assert page.locator(".user-role").inner_text() == user.nome

@@ -17,10 +17,11 @@ def _installed(url_name):
 # What each role must see (among the features installed in this build).
 EXPECTED = {
     "analista": {"Pesquisar Clientes", "Relatórios", "Configurações"},
-    "gerente": {"Pesquisar Clientes", "Relatórios", "Configurações"},
+    "gerente": {"Pesquisar Clientes", "Relatórios", "Métricas", "Configurações"},
     "administrador": {
         "Pesquisar Clientes",
         "Relatórios",
+        "Métricas",
         "Gestão de Usuários",
         "Configurações",
         "Auditoria",
@@ -68,5 +69,5 @@ def test_every_card_icon_is_drawn_in_the_icon_sprite(admin_client_):
     symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite))
     page = admin_client_.get("/").content.decode()
     used = re.findall(r'icons\.svg#([\w-]+)"', page)
-    assert len(used) == 6  # an administrator sees every card
+    assert len(used) == 7  # an administrator sees every card
     assert set(used) <= symbols

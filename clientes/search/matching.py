@@ -208,8 +208,12 @@ def by_query(queryset: QuerySet, box: BoxQuery, *, cpf_prefix: bool = True) -> Q
     return queryset
 
 
-def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
+def by_address(
+    queryset: QuerySet, cidade: str = "", uf: str = "", *, principal_only: bool = False
+) -> QuerySet:
     """Clients with an address in the city and/or state (one address matching both).
+
+    ``principal_only``: the principal address must match (as the UF category counts).
 
     The city is compared whole, accent- and case-insensitively ("sao paulo").
     Both sides are on the client row, kept by triggers: the principal address
@@ -227,6 +231,9 @@ def by_address(queryset: QuerySet, cidade: str = "", uf: str = "") -> QuerySet:
     if folded:
         principal.append('"clientes"."cidade_principal_busca" = %s')
         params.append(folded)
+    if principal_only:
+        sql = " AND ".join(principal)
+        return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
     tokens = {(True, True): f"local:{uf}:{folded}", (True, False): f"uf:{uf}"}
     token = tokens.get((bool(uf), bool(folded)), f"cidade:{folded}")
     sql = (

@@ -5,6 +5,8 @@ thousands of people, rounded); city weights follow 2022 census populations (in
 thousands). They only need to be realistic in shape, not exact.
 """
 
+from clientes.cep import UF_CEP_RANGES as CEP_RANGES
+
 FEMALE_FIRST_NAMES = {
     "Maria": 11700, "Ana": 3100, "Francisca": 725, "Antônia": 588, "Adriana": 565,
     "Juliana": 562, "Márcia": 551, "Fernanda": 531, "Patrícia": 529, "Aline": 509,
@@ -142,16 +144,8 @@ CITIES = [
     ("Santana", "AP", 107), ("Rorainópolis", "RR", 31), ("Estância", "SE", 64),
 ]  # fmt: skip
 
-# First CEP digits (5-digit prefix ranges) and DDDs of each UF; the first DDD is the capital's.
-UF_CEP_RANGES = {
-    "SP": (1000, 19999), "RJ": (20000, 28999), "ES": (29000, 29999), "MG": (30000, 39999),
-    "BA": (40000, 48999), "SE": (49000, 49999), "PE": (50000, 56999), "AL": (57000, 57999),
-    "PB": (58000, 58999), "RN": (59000, 59999), "CE": (60000, 63999), "PI": (64000, 64999),
-    "MA": (65000, 65999), "PA": (66000, 68899), "AP": (68900, 68999), "AM": (69000, 69299),
-    "RR": (69300, 69399), "AC": (69900, 69999), "DF": (70000, 72799), "GO": (72800, 76799),
-    "RO": (76800, 76999), "TO": (77000, 77999), "MT": (78000, 78899), "MS": (79000, 79999),
-    "PR": (80000, 87999), "SC": (88000, 89999), "RS": (90000, 99999),
-}  # fmt: skip
+# CEP prefix ranges and DDDs of each UF; the first DDD is the capital's.
+UF_CEP_RANGES = CEP_RANGES  # one table: clientes.cep
 UF_DDDS = {
     "SP": [11, 12, 13, 14, 15, 16, 17, 18, 19], "RJ": [21, 22, 24], "ES": [27, 28],
     "MG": [31, 32, 33, 34, 35, 37, 38], "BA": [71, 73, 74, 75, 77], "SE": [79],

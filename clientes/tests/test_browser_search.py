@@ -130,5 +130,5 @@ def test_namesakes_suggest_a_birth_date_one_click_away(page, live_server, analis
     expect(page).to_have_url(re.compile(r"data_nascimento="))
     # The exact spelling first, the spelling alike after it and marked.
     names = results.locator("td.nome")
-    expect(names.nth(0)).to_have_text("Maria Teixeira")
+    expect(names.nth(0).get_by_role("link")).to_have_text("Maria Teixeira")
     expect(names.nth(1)).to_contain_text("Maria Teixeyra grafia semelhante")

@@ -78,7 +78,8 @@ def test_htmx_link_clicks_get_the_whole_page(analista_client, clientes):
 
 def test_categories_link_to_a_narrower_search(analista_client, clientes):
     html = analista_client.get(URL, {"q": "maria"}).content.decode()
-    assert 'href="/clientes/?q=maria&amp;uf=GO"' in html
+    # The UF category counts principal addresses, and asks for them.
+    assert 'href="/clientes/?q=maria&amp;uf=GO&amp;endereco=principal"' in html
     assert 'href="/clientes/?q=maria&amp;idade_min=18&amp;idade_max=29"' in html
     assert 'href="/clientes/?q=maria&amp;idade_min=60"' not in html  # empty categories hidden
 
@@ -150,7 +151,8 @@ def test_one_client_with_a_full_cpf_opens_the_profile(analista_client, gerente, 
 
 def test_result_rows_link_to_the_profile(analista_client, clientes):
     html = analista_client.get(URL, {"q": "joao"}).content.decode()
-    assert f'href="{reverse("clientes:detail", args=[clientes["joao"].id_cliente])}"' in html
+    profile = reverse("clientes:detail", args=[clientes["joao"].id_cliente])
+    assert f'href="{profile}?volta=q%3Djoao"' in html  # and back to this search
 
 
 def test_new_client_link_only_for_who_may_create(analista_client, client, django_user_model):

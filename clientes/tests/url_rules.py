@@ -36,6 +36,8 @@ url_rules = {
         ANALISTA, method="post", kwargs=_cliente, data={"motivo_inativacao": "Teste"}
     ),
     "clients-reactivate": api(ANALISTA, method="post", kwargs=_inativo, data={}),
+    # The client form's CEP lookup: whoever may create or edit clients.
+    "clientes:cep_lookup": page(ANALISTA, kwargs=lambda ctx: {"cep": "01310100"}),
     # Acknowledging the cache consistency alert: administrators only.
     "clientes:cache_alert_ack": custom(LOGIN, 403, 403, 302, method="post"),
 }

@@ -71,10 +71,10 @@ def test_the_permission_cache_follows_a_role_change_on_every_node(nodes, gerente
     browser = requests.Session()
     assert _login(browser, nodes[0], gerente.email, TEST_PASSWORD).status_code == 302
     for base in nodes:  # both nodes have the Gerente's permission set cached now
-        assert browser.get(f"{base}/relatorios/metricas/", timeout=30).status_code == 200
+        assert browser.get(f"{base}/metricas/", timeout=30).status_code == 200
     gerente.groups.set([Group.objects.get(name=ANALISTA)])  # committed: invalidates
     for base in nodes:
-        assert browser.get(f"{base}/relatorios/metricas/", timeout=30).status_code == 403
+        assert browser.get(f"{base}/metricas/", timeout=30).status_code == 403
 
 
 def test_failed_logins_on_both_nodes_add_up_to_one_lockout(nodes, analista, settings):

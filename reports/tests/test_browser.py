@@ -35,6 +35,7 @@ def test_export_from_the_search_screen_survives_navigation_and_downloads(
     # The page opens with UF=SP; the user then changes the filter on screen
     # (htmx updates the results in place) before exporting.
     _login(page, live_server, analista, "/clientes/?uf=SP")
+    page.get_by_text("Filtros", exact=True).click()  # UF shows as a chip; the panel is closed
     page.locator("#search-form").get_by_label("UF").select_option("GO")
     expect(page).to_have_url(re.compile(r"uf=GO"))
     page.get_by_text("Exportar resultados").click()
@@ -51,7 +52,7 @@ def test_export_from_the_search_screen_survives_navigation_and_downloads(
     # Keep working elsewhere, then come back to Minhas exportações.
     page.get_by_role("link", name="Gestão de Clientes").click()
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_role("link", name=re.compile("Relatórios")).click()
+    page.get_by_role("navigation", name="Seções").get_by_role("link", name="Relatórios").click()
     row = page.locator("tr", has_text="UF: Goiás")
     download_link = row.get_by_role("link", name="Baixar")
     expect(download_link).to_be_visible(timeout=60_000)  # the row polls until done

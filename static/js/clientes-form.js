@@ -43,8 +43,50 @@
     });
   }
 
+  // After a failed save, the error summary takes the focus (screen readers
+  // read it); each of its links puts the cursor in its field.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-focus-field]");
+    if (!link) return;
+    var field = document.getElementById(link.dataset.focusField);
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+  });
+
+  // A complete CEP fills the row's UF (from the CEP ranges, on the server)
+  // and, when an address service is configured there, city, street and
+  // neighbourhood left empty. Any failure leaves the fields as they were.
+  var lastLookup = {};
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-formset] input[data-mask=cep]")) return;
+    var form = input.closest("form[data-cep-url]");
+    var digits = input.value.replace(/\D/g, "");
+    if (!form || digits.length !== 8 || lastLookup[input.id] === digits) return;
+    lastLookup[input.id] = digits;
+    var prefix = input.id.replace(/cep$/, "");
+    fetch(form.dataset.cepUrl.replace("00000000", digits), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (found) {
+        if (!found) return;
+        var uf = document.getElementById(prefix + "uf");
+        if (uf && found.uf) uf.value = found.uf;
+        ["cidade", "logradouro", "bairro"].forEach(function (name) {
+          var field = document.getElementById(prefix + name);
+          if (field && !field.value && found[name]) field.value = found[name];
+        });
+      })
+      .catch(function () {});
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     applyMasks(document);
     document.querySelectorAll("[data-formset]").forEach(setupFormset);
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
   });
 })();
