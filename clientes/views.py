@@ -27,7 +27,7 @@ from clientes.forms import (
     TelefoneInlineFormSet,
 )
 from clientes.models import Cliente
-from clientes.selectors import ClienteBloqueado, cliente_get
+from clientes.selectors import ClienteBloqueado, ClienteIncorporado, cliente_get
 
 
 class _ClienteMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -42,6 +42,10 @@ class _ClienteMixin(LoginRequiredMixin, PermissionRequiredMixin):
             return super().dispatch(request, *args, **kwargs)
         except ClienteBloqueado as exc:
             return render(request, "clientes/bloqueado.html", {"mensagem": exc}, status=451)
+        except ClienteIncorporado as exc:
+            # A merge's tombstone: its old address leads to the survivor.
+            messages.info(request, str(exc))
+            return redirect("clientes:detail", exc.merged_into_id)
 
     def get_cliente(self) -> Cliente:
         return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
@@ -66,6 +70,13 @@ class ClienteDetailView(_ClienteMixin, TemplateView):
             telefones=list(cliente.telefones.all()),
             # Changes for everyone; who viewed/exported it only for administrators.
             historico=cliente_history(user=user, id_cliente=cliente.pk),
+            # Records merged into this one: their old history stays readable here.
+            incorporados=[
+                {"id": pk, "merged_at": at, "historico": cliente_history(user=user, id_cliente=pk)}
+                for pk, at in Cliente.objects.filter(merged_into=cliente.pk)
+                .order_by("merged_at")
+                .values_list("pk", "merged_at")
+            ],
             pode_editar=user.has_perm("clientes.change_cliente"),
             pode_excluir=user.has_perm("clientes.delete_cliente"),
         )

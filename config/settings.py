@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "lgpd",
     "idempotency",
     "webhooks",
+    "duplicates",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-deliver-due": {
         "task": "webhooks.tasks.deliver_due",
         "schedule": crontab(minute="*"),
+    },
+    # Probable duplicates of the clients changed since the last run (duplicates app).
+    "duplicates-refresh": {
+        "task": "duplicates.tasks.refresh",
+        "schedule": crontab(minute="*/15"),
     },
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",

@@ -53,7 +53,7 @@ from clientes.api.serializers import (
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente
 from clientes.search_measure import SearchFacts, audited_search
-from clientes.selectors import cliente_get, cliente_list_rows, with_age
+from clientes.selectors import ClienteIncorporado, cliente_get, cliente_list_rows, with_age
 from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 
 _ETAG = re.compile(r'^(?:W/)?"([0-9]{1,9})"$')
@@ -160,6 +160,21 @@ class ClienteSearchFilter(BaseFilterBackend):
             return cliente_list_rows(user=request.user, params=request.query_params)
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
+
+
+def live_cliente(request, id_cliente: int) -> Cliente:
+    """Return the client for ``request.user``; a merge's tombstone is a 404 naming the survivor.
+
+    A 404, not a 301: a redirected PUT, PATCH or DELETE would change another
+    client than the one the caller named.
+    """
+    try:
+        return cliente_get(user=request.user, id_cliente=id_cliente)
+    except ClienteIncorporado as exc:
+        raise NotFound(
+            _("%(msg)s Use GET /api/v1/clients/%(destino)s/.")
+            % {"msg": str(exc), "destino": exc.merged_into_id}
+        ) from exc
 
 
 def etag(cliente: Cliente) -> str:
@@ -369,7 +384,7 @@ class ClienteDetailView(generics.GenericAPIView):
     queryset = Cliente.objects.none()
 
     def get_object(self) -> Cliente:
-        return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
+        return live_cliente(self.request, self.kwargs["id_cliente"])
 
     def get(self, request, *args, **kwargs):
         cliente = self.get_object()
@@ -434,7 +449,7 @@ class _StatusView(generics.GenericAPIView):
     queryset = Cliente.objects.none()
 
     def _run(self, request, action, **extra) -> Response:
-        cliente = cliente_get(user=request.user, id_cliente=self.kwargs["id_cliente"])
+        cliente = live_cliente(request, self.kwargs["id_cliente"])
         versao = _if_match(request, required=False)
         try:
             action(actor=request.user, id_cliente=cliente.pk, versao=versao, **extra)
