@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clientes import duplicates
 from clientes.ages import age_on
 from clientes.cache import profiles
 from clientes.filters import is_narrowing, normalized, validated_filterset
-from clientes.masking import can_see_full_cpf
+from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.search import counts, parsing, sorting, suggestions
 from common import replicas
@@ -491,6 +492,36 @@ def cliente_get(*, user, id_cliente: int) -> Cliente:
     if cliente.merged_into_id is not None:
         raise ClienteIncorporado(cliente)
     return _check_not_blocked(user, cliente)
+
+
+def possible_duplicates(*, user, id_cliente: int) -> list[dict]:
+    """Return the clients ``id_cliente`` probably duplicates that ``user`` may see.
+
+    For the warning after a create or an edit ("Possível duplicado de ..."):
+    the rules of ``clientes.duplicates``; each entry has ``id_cliente``,
+    ``nome_completo``, ``cpf`` (as ``user`` may see it on a profile), ``score``
+    and ``motivos`` (codes and labels).
+    """
+    matches = duplicates.matches_of(id_cliente)
+    if not matches:
+        return []
+    found = {
+        c.pk: c
+        for c in visible_clientes(user)
+        .filter(pk__in=[m.id_cliente for m in matches])
+        .only("pk", "cpf", "nome_completo")
+    }
+    return [
+        {
+            "id_cliente": m.id_cliente,
+            "nome_completo": found[m.id_cliente].nome_completo,
+            "cpf": cpf_for(user, found[m.id_cliente].cpf, CpfUse.PROFILE),
+            "score": m.score,
+            "motivos": [{"code": c, "label": str(duplicates.Motivo(c).label)} for c in m.motivos],
+        }
+        for m in matches
+        if m.id_cliente in found
+    ]
 
 
 def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:

@@ -446,6 +446,8 @@ SPECTACULAR_SETTINGS = {
         "FiltroStatusEnum": "clientes.api.filter_fields.FILTER_STATUS_CHOICES",
         "FiltroSexoEnum": "clientes.api.filter_fields.FILTER_SEXO_CHOICES",
         "FiltroUfEnum": "clientes.api.filter_fields.FILTER_UF_CHOICES",
+        # Cliente and ClienteGravado (the write answers) share it.
+        "ClienteSexoEnum": "clientes.choices.Sexo",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -74,6 +74,12 @@ class ParDuplicado(models.Model):
     def motivos_labels(self) -> list[str]:
         return [str(Motivo(m).label) for m in self.motivos if m in Motivo.values]
 
+    def motivos_data(self) -> list[dict]:
+        """Return the reasons as the API shows them: code and pt-BR label."""
+        return [
+            {"code": m, "label": str(Motivo(m).label)} for m in self.motivos if m in Motivo.values
+        ]
+
 
 class ExecucaoDuplicados(models.Model):
     """One run of the duplicate finder: what it compared and how long it took.

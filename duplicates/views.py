@@ -132,9 +132,8 @@ def merge_view(request, pk: int):
         )
     except services.MergeVersionError as exc:
         message = _("Cliente nº %(id)s: %(msg)s") % {"id": exc.id_cliente, "msg": exc.message}
-        return render(
-            request, "duplicates/compare.html", _compare_context(request, pair, [message]), 409
-        )
+        context = _compare_context(request, pair, [message])
+        return render(request, "duplicates/compare.html", context, status=409)
     except ValidationError as exc:
         context = _compare_context(request, pair, exc.messages)
         return render(request, "duplicates/compare.html", context, status=400)

@@ -45,6 +45,7 @@ from clientes.api.params import (
     refuse_nonconforming,
 )
 from clientes.api.serializers import (
+    ClienteGravadoSerializer,
     ClienteResultSerializer,
     ClienteSerializer,
     DeactivateSerializer,
@@ -53,7 +54,13 @@ from clientes.api.serializers import (
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente
 from clientes.search_measure import SearchFacts, audited_search
-from clientes.selectors import ClienteIncorporado, cliente_get, cliente_list_rows, with_age
+from clientes.selectors import (
+    ClienteIncorporado,
+    cliente_get,
+    cliente_list_rows,
+    possible_duplicates,
+    with_age,
+)
 from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 
 _ETAG = re.compile(r'^(?:W/)?"([0-9]{1,9})"$')
@@ -189,6 +196,14 @@ def _with_etag(cliente: Cliente, request, status_code=status.HTTP_200_OK) -> Res
     return response
 
 
+def _with_warnings(response: Response, request) -> Response:
+    # Not blocking: the write is done; the answer says whom it probably duplicates.
+    response.data["possiveis_duplicados"] = possible_duplicates(
+        user=request.user, id_cliente=response.data["id_cliente"]
+    )
+    return response
+
+
 def _if_match(request, *, required: bool) -> int | None:
     """Return the version in If-Match; 428 when required and missing, 412 when unusable."""
     header = request.headers.get("If-Match", "").strip()
@@ -302,7 +317,7 @@ def _client_validation_errors(methods):
     post=extend_schema(
         summary=_("Cadastrar cliente com endereços e telefones"),
         parameters=[ETAG_HEADER, *IDEMPOTENCY_PARAMETERS],
-        responses={201: ClienteSerializer, **IDEMPOTENCY_RESPONSES},
+        responses={201: ClienteGravadoSerializer, **IDEMPOTENCY_RESPONSES},
     ),
 )
 class ClienteListCreateView(generics.ListCreateAPIView):
@@ -344,7 +359,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
         cliente = cliente_get(user=request.user, id_cliente=cliente.pk)
-        response = _with_etag(cliente, request, status.HTTP_201_CREATED)
+        response = _with_warnings(_with_etag(cliente, request, status.HTTP_201_CREATED), request)
         response["Location"] = f"{request.path}{cliente.pk}/"
         return response
 
@@ -358,7 +373,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
             "removidos. Itens com id alteram a linha existente."
         ),
         parameters=[IF_MATCH, ETAG_HEADER],
-        responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
+        responses={200: ClienteGravadoSerializer, **PRECONDITION_RESPONSES},
     ),
     patch=extend_schema(
         summary=_("Alterar alguns campos do cliente"),
@@ -367,7 +382,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
             "substitui a atual."
         ),
         parameters=[IF_MATCH, ETAG_HEADER],
-        responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
+        responses={200: ClienteGravadoSerializer, **PRECONDITION_RESPONSES},
     ),
     delete=extend_schema(
         summary=_("Excluir o cliente definitivamente (administradores)"),
@@ -439,7 +454,7 @@ class ClienteDetailView(generics.GenericAPIView):
             raise Http404 from exc
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
-        return _with_etag(self.get_object(), request)
+        return _with_warnings(_with_etag(self.get_object(), request), request)
 
 
 class _StatusView(generics.GenericAPIView):

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from clientes.api.serializers import MotivoDuplicadoSerializer
 from clientes.masking import CpfUse, cpf_for
 from duplicates.services import MERGE_FIELDS
 
@@ -23,27 +24,15 @@ class _ParClienteSerializer(serializers.Serializer):
         return cpf_for(None, cliente.cpf, CpfUse.LIST)
 
 
-class _MotivoSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
-
-
 class ParDuplicadoSerializer(serializers.Serializer):
     """One pair of probable duplicates, with its score and reasons."""
 
     id = serializers.IntegerField()
     score = serializers.IntegerField(min_value=0, max_value=100)
-    motivos = serializers.SerializerMethodField()
+    motivos = MotivoDuplicadoSerializer(many=True, source="motivos_data")
     cliente_a = _ParClienteSerializer()
     cliente_b = _ParClienteSerializer()
     encontrado_em = serializers.DateTimeField()
-
-    def get_motivos(self, pair) -> list[_MotivoSerializer]:
-        labels = pair.motivos_labels()
-        return _MotivoSerializer(
-            [{"code": c, "label": label} for c, label in zip(pair.motivos, labels, strict=False)],
-            many=True,
-        ).data
 
 
 class MergeFieldsSerializer(serializers.Serializer):

@@ -126,6 +126,10 @@ class ClienteMergeView(generics.GenericAPIView):
                 ClientErrorResponseSerializer, _("Um dos clientes foi alterado desde a leitura.")
             ),
             428: OpenApiResponse(ClientErrorResponseSerializer, _("Falta o cabeçalho If-Match.")),
+            451: OpenApiResponse(
+                ClientErrorResponseSerializer,
+                _("Um dos clientes está bloqueado (LGPD) para este usuário."),
+            ),
             **IDEMPOTENCY_RESPONSES,
         },
     )
