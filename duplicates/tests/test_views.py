@@ -50,7 +50,7 @@ def test_anonymous_goes_to_login(client, pair):
 
 @pytest.mark.parametrize("role", ["gerente", "administrador"])
 def test_list_shows_pairs_by_score_with_reasons(request, client, pair, role):
-    a, b, par = pair
+    par = pair[2]
     client.force_login(request.getfixturevalue(role))
     html = client.get(reverse("duplicates:list")).content.decode()
     assert "Mesmo nome e data de nascimento" in html
@@ -107,7 +107,7 @@ def test_stale_screen_merges_nothing(client, gerente, pair):
 
 
 def test_not_a_duplicate_dismisses_for_good(client, gerente, pair):
-    a, b, par = pair
+    par = pair[2]
     client.force_login(gerente)
     response = client.post(reverse("duplicates:dismiss", args=[par.pk]))
     assert response.status_code == 302
@@ -128,7 +128,7 @@ def test_refresh_button_runs_the_task(client, gerente):
 
 def _form(data):
     form = {
-        **{k: v for k, v in data.items()},
+        **data,
         "enderecos-TOTAL_FORMS": "0", "enderecos-INITIAL_FORMS": "0",
         "telefones-TOTAL_FORMS": "0", "telefones-INITIAL_FORMS": "0",
     }  # fmt: skip
