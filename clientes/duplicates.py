@@ -173,31 +173,40 @@ FROM v JOIN clientes o ON o.cpf = v.variante
 WHERE {_live("o")} AND gc_cpf_valido(o.cpf) AND gc_nome_parecido(v.nome_busca, o.nome_busca)
 """
 
-# The same for everyone at once (a full run): CPFs that agree everywhere but
-# in one position share that position's mask; a hash join of 11 masks per
-# client instead of 109 index probes each.
+# The same for everyone at once (a full run), without 109 probes per client:
+# two CPFs one digit apart, or with two neighbours swapped, differ only
+# within positions 7-11, within 1-5, or within 5-7, so they share digits
+# 1-6, 6-11, or 1-4 and 8-11. Clients are joined on each of those three keys
+# (buckets of about one client: CPFs are spread over 10^9 bases), and the
+# few pairs found are checked position by position.
 _CPF_TODOS = f"""
 WITH k AS (
   SELECT c.id_cliente AS id, c.cpf, c.nome_busca FROM clientes c
   WHERE {_live("c")} AND gc_cpf_valido(c.cpf)
-), masks AS (
-  SELECT k.id, p, overlay(k.cpf PLACING '_' FROM p FOR 1) AS mask FROM k, generate_series(1, 11) p
-), digito AS (
-  SELECT x.id, y.id AS other
-  FROM masks x JOIN masks y ON y.mask = x.mask AND y.p = x.p AND y.id > x.id
-), trocado AS (
-  SELECT k.id, o.id_cliente AS other
-  FROM k, generate_series(1, 10) p, clientes o
-  WHERE substr(k.cpf, p, 1) < substr(k.cpf, p + 1, 1)
-    AND o.cpf = overlay(k.cpf PLACING substr(k.cpf, p + 1, 1) || substr(k.cpf, p, 1) FROM p FOR 2)
-    AND {_live("o")} AND gc_cpf_valido(o.cpf)
+), cand AS (
+  SELECT x.id, x.cpf, x.nome_busca, y.id AS other, y.cpf AS other_cpf, y.nome_busca AS other_nome
+  FROM k x JOIN k y ON substr(y.cpf, 1, 6) = substr(x.cpf, 1, 6) AND y.id > x.id
+  UNION
+  SELECT x.id, x.cpf, x.nome_busca, y.id, y.cpf, y.nome_busca
+  FROM k x JOIN k y ON substr(y.cpf, 6, 6) = substr(x.cpf, 6, 6) AND y.id > x.id
+  UNION
+  SELECT x.id, x.cpf, x.nome_busca, y.id, y.cpf, y.nome_busca
+  FROM k x JOIN k y
+    ON substr(y.cpf, 1, 4) || substr(y.cpf, 8, 4) = substr(x.cpf, 1, 4) || substr(x.cpf, 8, 4)
+   AND y.id > x.id
+), diff AS (
+  SELECT cand.*, ARRAY(
+    SELECT p FROM generate_series(1, 11) p WHERE substr(cpf, p, 1) <> substr(other_cpf, p, 1)
+  ) AS pos
+  FROM cand
 )
 INSERT INTO dup_achados (a, b, motivo)
-SELECT DISTINCT LEAST(f.id, f.other), GREATEST(f.id, f.other), f.motivo
-FROM (SELECT id, other, 'cpf_digito' AS motivo FROM digito
-      UNION ALL SELECT id, other, 'cpf_transposto' FROM trocado) f
-JOIN clientes a ON a.id_cliente = f.id JOIN clientes b ON b.id_cliente = f.other
-WHERE gc_nome_parecido(a.nome_busca, b.nome_busca)
+SELECT id, other, CASE WHEN cardinality(pos) = 1 THEN 'cpf_digito' ELSE 'cpf_transposto' END
+FROM diff
+WHERE (cardinality(pos) = 1
+       OR (cardinality(pos) = 2 AND pos[2] = pos[1] + 1
+           AND substr(cpf, pos[1], 2) = reverse(substr(other_cpf, pos[1], 2))))
+  AND gc_nome_parecido(nome_busca, other_nome)
 """
 
 _RULES = (

@@ -138,3 +138,19 @@ def test_incremental_run_compares_only_changed_clients_and_keeps_dismissals():
     duplicates_refresh()
     assert list(ParDuplicado.objects.values_list("dispensado_em", flat=True)) != [None]
     assert set(_pairs()) == {_key(a, b)}
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_cpf_typos_are_found_by_an_incremental_run_too(transposed):
+    # The full run joins CPF blocks; an incremental one probes the CPF index
+    # with each changed client's variants: both must find the same pairs.
+    assert duplicates_refresh().completa
+    cpf, typo = typo_pair(transposed=transposed)
+    a = make(cpf=cpf, nome="Luiz Henrique Queiroz", nascimento=date(1970, 2, 3))
+    b = make(cpf=typo, nome="Luis Henrique Keiroz", nascimento=date(1991, 8, 9))
+    run = duplicates_refresh()
+    assert not run.completa and run.comparados == 2
+    motivo = Motivo.CPF_TRANSPOSTO if transposed else Motivo.CPF_DIGITO
+    assert _pairs() == {_key(a, b): {motivo}}
+    duplicates_refresh(full=True)
+    assert _pairs() == {_key(a, b): {motivo}}

@@ -34,7 +34,11 @@ url_rules = {
     "clients-duplicates": api(GERENTE),
     # An empty body: 400 ("from" is required) for who may merge.
     "clients-merge": api(
-        GERENTE, method="post", kwargs=_merge_kwargs, data={}, content_type="application/json",
+        GERENTE,
+        method="post",
+        kwargs=_merge_kwargs,
+        data={},
+        content_type="application/json",
         ok=400,
     ),  # fmt: skip
 }
