@@ -40,5 +40,5 @@ url_rules = {
         data={},
         content_type="application/json",
         ok=400,
-    ),  # fmt: skip
+    ),
 }
