@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from clientes.api.serializers import MotivoDuplicadoSerializer
+from clientes.api.serializers import MotivoDuplicadoSerializer, StrictFieldsMixin
 from clientes.masking import CpfUse, cpf_for
 from duplicates.services import MERGE_FIELDS
 
@@ -35,7 +35,7 @@ class ParDuplicadoSerializer(serializers.Serializer):
     encontrado_em = serializers.DateTimeField()
 
 
-class MergeFieldsSerializer(serializers.Serializer):
+class MergeFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
     """For each field, the id of the client whose value stays (this one or ``from``)."""
 
     cpf = _client_id(required=False)
@@ -47,7 +47,7 @@ class MergeFieldsSerializer(serializers.Serializer):
         return fields
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(StrictFieldsMixin, serializers.Serializer):
     """Body of POST /clients/{id}/merge/: ``from`` is merged into ``{id}``."""
 
     def get_fields(self):

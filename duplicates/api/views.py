@@ -102,6 +102,7 @@ def _versions(request) -> tuple[int, int]:
     field_name="non_field_errors",
 )  # fmt: skip
 @extend_validation_errors(["cpf_do_incorporado"], field_name="fields.cpf")
+@extend_validation_errors(["campo_desconhecido"], field_name="fields.non_field_errors")
 @extend_validation_errors(["invalid"], field_name="Idempotency-Key")
 class ClienteMergeView(generics.GenericAPIView):
     serializer_class = MergeSerializer

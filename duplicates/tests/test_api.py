@@ -108,6 +108,9 @@ def test_bad_bodies_are_400_in_portuguese(client, gerente, pair):
         _merge(client, a, a, {"from": a.pk}, if_match=f'"{a.versao}", "{a.versao}"')
     )
     assert _merge(client, a, b, {"from": "x"}).status_code == 400
+    assert ("fields.non_field_errors", "campo_desconhecido") in _codes(
+        _merge(client, a, b, {"from": b.pk, "fields": {"ativo": b.pk}})
+    )
     assert _merge(client, a, b, {"from": 2**63}).status_code == 400
     missing = _merge(client, a, b, {"from": b.pk + 1000})
     assert missing.status_code == 404
