@@ -102,13 +102,14 @@ class Cliente(models.Model):
     # Tombstone of a merge (duplicates app): the record was unified into
     # ``merged_into`` and only its id, history and old URL remain meaningful.
     # On the row, like the LGPD state, so visibility filters need no join.
+    # Deleting the survivor for good deletes its tombstones (the same person).
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("unificado em"),
         null=True,
         blank=True,
         editable=False,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="incorporados",
     )
     merged_at = models.DateTimeField(

@@ -300,17 +300,31 @@ def _validate_cliente(cliente: Cliente) -> None:
     except ValidationError as exc:
         for field, field_errors in exc.error_dict.items():
             errors.setdefault(field, []).extend(field_errors)
-    if "cpf" not in errors and _cpf_taken(cliente):
-        errors["cpf"] = [_cpf_duplicado()]
+    if "cpf" not in errors:
+        holder = _cpf_holder(cliente)
+        if holder is not None:
+            errors["cpf"] = [_cpf_duplicado(holder)]
     if errors:
         raise ValidationError(errors)
 
 
-def _cpf_taken(cliente: Cliente) -> bool:
-    return Cliente.objects.filter(cpf=cliente.cpf).exclude(pk=cliente.pk).exists()
+def _cpf_holder(cliente: Cliente) -> dict | None:
+    return (
+        Cliente.objects.filter(cpf=cliente.cpf)
+        .exclude(pk=cliente.pk)
+        .values("pk", "merged_into")
+        .first()
+    )
 
 
-def _cpf_duplicado() -> ValidationError:
+def _cpf_duplicado(holder: dict | None = None) -> ValidationError:
+    if holder and holder["merged_into"]:
+        # A merge's tombstone keeps its CPF (and is found by no search): say so.
+        return ValidationError(
+            _("Este CPF pertence a um cadastro unificado ao cliente nº %(id)s.")
+            % {"id": holder["merged_into"]},
+            code="cpf_duplicado",
+        )
     return ValidationError(_("Já existe um cliente com este CPF."), code="cpf_duplicado")
 
 

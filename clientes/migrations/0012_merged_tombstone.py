@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.CASCADE,
                 related_name="incorporados",
                 to="clientes.cliente",
                 verbose_name="unificado em",

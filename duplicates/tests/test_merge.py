@@ -10,9 +10,10 @@ from django_redis import get_redis_connection
 
 from audit.choices import Action
 from audit.models import AuditEvent
-from clientes import selectors
+from clientes import selectors, services
 from clientes.cache.profiles import profile_key
 from clientes.models import Cliente
+from clientes.tests.factories import cliente_data
 from duplicates.models import ParDuplicado
 from duplicates.services import MergeVersionError, clientes_merge, duplicates_refresh
 from duplicates.tests.helpers import make
@@ -163,3 +164,15 @@ def test_merge_sends_client_merged_naming_the_survivor(gerente, administrador, p
     assert (delivery.event_type, delivery.id_cliente) == ("client.merged", b.pk)
     assert body["data"]["merged_into"] == a.pk
     assert b.cpf not in delivery.body  # the subscription may not see full CPFs
+
+
+def test_tombstone_cpf_is_explained_on_create_and_goes_with_the_survivor(administrador, pair):
+    a, b = pair
+    clientes_merge(actor=administrador, id_cliente=a.pk, id_outro=b.pk, fields={})
+    with pytest.raises(ValidationError) as exc:
+        services.cliente_create(actor=administrador, data=cliente_data(cpf=b.cpf))
+    assert exc.value.message_dict["cpf"] == [
+        f"Este CPF pertence a um cadastro unificado ao cliente nº {a.pk}."
+    ]
+    services.cliente_delete(actor=administrador, id_cliente=a.pk)
+    assert not Cliente.objects.filter(pk__in=[a.pk, b.pk]).exists()
