@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 
 from clientes.api.errors import (
@@ -22,8 +21,9 @@ from clientes.api.errors import (
     PreconditionRequired,
     validation_error,
 )
+from clientes.api.params import declare_parameter_errors, parameter_error_codes
 from clientes.api.serializers import ClienteSerializer
-from clientes.api.views import ETAG_HEADER, _with_etag, live_cliente
+from clientes.api.views import ETAG_HEADER, ClientePagination, _with_etag, live_cliente
 from clientes.models import Cliente
 from duplicates import services
 from duplicates.api.serializers import MergeSerializer, ParDuplicadoSerializer
@@ -55,12 +55,7 @@ class DuplicatesPermission(BasePermission):
         return request.method == "GET" or user.has_perm("clientes.change_cliente")
 
 
-class DuplicatesPagination(PageNumberPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
+@declare_parameter_errors(parameter_error_codes(["page", "page_size"]))
 @extend_schema(
     summary=_("Listar prováveis duplicados (maior pontuação primeiro)"),
     description=_(
@@ -75,7 +70,8 @@ class DuplicatesPagination(PageNumberPagination):
 class DuplicatesListView(generics.ListAPIView):
     serializer_class = ParDuplicadoSerializer
     permission_classes = [DuplicatesPermission]
-    pagination_class = DuplicatesPagination
+    # Strict page parameters (400 for anything but integers in range), no total.
+    pagination_class = ClientePagination
     queryset = ParDuplicado.objects.none()
 
     def get_queryset(self):
