@@ -5,15 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webhooks', '0002_lgpd_events'),
+        ("webhooks", "0002_lgpd_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='webhooksubscription',
-            name='events',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('client.created', 'client.created'), ('client.updated', 'client.updated'), ('client.deactivated', 'client.deactivated'), ('client.reactivated', 'client.reactivated'), ('client.deleted', 'client.deleted'), ('client.blocked', 'client.blocked'), ('client.unblocked', 'client.unblocked'), ('client.anonymized', 'client.anonymized'), ('client.merged', 'client.merged')], max_length=40), size=None, verbose_name='eventos'),
+            model_name="webhooksubscription",
+            name="events",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("client.created", "client.created"),
+                        ("client.updated", "client.updated"),
+                        ("client.deactivated", "client.deactivated"),
+                        ("client.reactivated", "client.reactivated"),
+                        ("client.deleted", "client.deleted"),
+                        ("client.blocked", "client.blocked"),
+                        ("client.unblocked", "client.unblocked"),
+                        ("client.anonymized", "client.anonymized"),
+                        ("client.merged", "client.merged"),
+                    ],
+                    max_length=40,
+                ),
+                size=None,
+                verbose_name="eventos",
+            ),
         ),
     ]
