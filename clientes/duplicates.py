@@ -94,10 +94,13 @@ WITH k AS (
 SELECT id, other FROM m WHERE n < %(max_shared)s
 """
 
-# Same folded mother's name and birth date (the birth date index narrows it).
+# Same folded mother's name and birth date. The names are compared through
+# their stored words (``nome_mae_tsv``, the same for the same folded name): no
+# function runs on the other clients' rows.
 _MAE_NASCIMENTO = f"""
 WITH k AS (
-  SELECT c.id_cliente AS id, gc_search_text(c.nome_mae) AS mae, c.data_nascimento
+  SELECT c.id_cliente AS id, gc_search_text(c.nome_mae) AS mae, c.nome_mae_tsv::text AS chave,
+         c.data_nascimento
   FROM dup_alvo t JOIN clientes c ON c.id_cliente = t.id
   WHERE {_live("c")} AND c.data_nascimento IS NOT NULL AND c.nome_mae <> ''
     AND c.data_nascimento <> ALL (%(datas)s::date[])
@@ -105,7 +108,7 @@ WITH k AS (
   SELECT k.id, o.id_cliente AS other, count(*) OVER (PARTITION BY k.id) AS n
   FROM k JOIN clientes o
     ON o.data_nascimento = k.data_nascimento AND o.id_cliente <> k.id AND o.nome_mae <> ''
-   AND gc_search_text(o.nome_mae) = k.mae
+   AND o.nome_mae_tsv::text = k.chave
   WHERE {_live("o")} AND k.mae LIKE '%% %%' AND k.mae <> ALL (%(nomes)s)
 )
 SELECT id, other FROM m WHERE n < %(max_shared)s
@@ -173,27 +176,30 @@ FROM v JOIN clientes o ON o.cpf = v.variante
 WHERE {_live("o")} AND gc_cpf_valido(o.cpf) AND gc_nome_parecido(v.nome_busca, o.nome_busca)
 """
 
-# The same for everyone at once (a full run), without 109 probes per client:
-# two CPFs one digit apart, or with two neighbours swapped, differ only
-# within positions 7-11, within 1-5, or within 5-7, so they share digits
-# 1-6, 6-11, or 1-4 and 8-11. Clients are joined on each of those three keys
-# (buckets of about one client: CPFs are spread over 10^9 bases), and the
-# few pairs found are checked position by position.
-_CPF_TODOS = f"""
-WITH k AS (
-  SELECT c.id_cliente AS id, c.cpf, c.nome_busca FROM clientes c
-  WHERE {_live("c")} AND gc_cpf_valido(c.cpf)
+# The same for many targets at once (a full run, a big import), without 109
+# probes per client: two CPFs one digit apart, or with two neighbours
+# swapped, differ only within positions 7-11, within 1-5, or within 5-7, so
+# they share digits 1-6, 6-11, or 1-4 and 8-11. Targets are hash-joined with
+# everyone on each of those three keys (buckets of about one client: CPFs are
+# spread over 10^9 bases), the few pairs found are checked position by
+# position, and only then their check digits and names.
+_CPF_BLOCOS = f"""
+WITH x AS (
+  SELECT c.id_cliente AS id, c.cpf, c.nome_busca
+  FROM dup_alvo t JOIN clientes c ON c.id_cliente = t.id WHERE {_live("c")}
+), y AS (
+  SELECT c.id_cliente AS id, c.cpf, c.nome_busca FROM clientes c WHERE {_live("c")}
 ), cand AS (
   SELECT x.id, x.cpf, x.nome_busca, y.id AS other, y.cpf AS other_cpf, y.nome_busca AS other_nome
-  FROM k x JOIN k y ON substr(y.cpf, 1, 6) = substr(x.cpf, 1, 6) AND y.id > x.id
+  FROM x JOIN y ON substr(y.cpf, 1, 6) = substr(x.cpf, 1, 6) AND y.id <> x.id
   UNION
   SELECT x.id, x.cpf, x.nome_busca, y.id, y.cpf, y.nome_busca
-  FROM k x JOIN k y ON substr(y.cpf, 6, 6) = substr(x.cpf, 6, 6) AND y.id > x.id
+  FROM x JOIN y ON substr(y.cpf, 6, 6) = substr(x.cpf, 6, 6) AND y.id <> x.id
   UNION
   SELECT x.id, x.cpf, x.nome_busca, y.id, y.cpf, y.nome_busca
-  FROM k x JOIN k y
+  FROM x JOIN y
     ON substr(y.cpf, 1, 4) || substr(y.cpf, 8, 4) = substr(x.cpf, 1, 4) || substr(x.cpf, 8, 4)
-   AND y.id > x.id
+   AND y.id <> x.id
 ), diff AS MATERIALIZED (
   -- Positions that differ, counted with plain comparisons (about a million candidates).
   SELECT cand.*,
@@ -219,9 +225,10 @@ WITH k AS (
       AND substr(cpf, p, 2) = reverse(substr(other_cpf, p, 2))))
 )
 INSERT INTO dup_achados (a, b, motivo)
-SELECT id, other, CASE WHEN n = 1 THEN 'cpf_digito' ELSE 'cpf_transposto' END
+SELECT DISTINCT LEAST(id, other), GREATEST(id, other),
+       CASE WHEN n = 1 THEN 'cpf_digito' ELSE 'cpf_transposto' END
 FROM typo
-WHERE gc_nome_parecido(nome_busca, other_nome)
+WHERE gc_cpf_valido(cpf) AND gc_cpf_valido(other_cpf) AND gc_nome_parecido(nome_busca, other_nome)
 """
 
 _RULES = (
@@ -256,16 +263,20 @@ def prepare(cursor, *, ids_sql: str, params=()) -> int:
     return count
 
 
-def find(cursor, *, everyone: bool = False) -> None:
-    """Run every rule for the targets in ``dup_alvo``, filling ``dup_achados``.
+# From this many targets on, one scan of the CPFs beats 109 index probes each.
+BLOCK_JOIN_FROM = 2_000
 
-    ``everyone`` says the targets are all clients: the CPF rule then joins
-    masks instead of probing variants (same result, faster at that size).
+
+def find(cursor, *, targets: int) -> None:
+    """Run every rule for the ``targets`` clients in ``dup_alvo``, filling ``dup_achados``.
+
+    The CPF rule probes each target's variants when they are few and joins
+    CPF blocks when they are many (same result, each faster at its size).
     """
     params = _params()
     for sql, motivo in _RULES:
         cursor.execute(_insert(sql, motivo.value), params)
-    cursor.execute(_CPF_TODOS if everyone else _CPF_VARIANTES)
+    cursor.execute(_CPF_BLOCOS if targets >= BLOCK_JOIN_FROM else _CPF_VARIANTES)
 
 
 @dataclass(frozen=True)
@@ -289,8 +300,7 @@ def matches_of(id_cliente: int) -> list[Match]:
     pairs, run for this one client, nothing stored.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        prepare(cursor, ids_sql="SELECT %s", params=[id_cliente])
-        find(cursor)
+        find(cursor, targets=prepare(cursor, ids_sql="SELECT %s", params=[id_cliente]))
         cursor.execute(
             "SELECT CASE WHEN a = %s THEN b ELSE a END, array_agg(DISTINCT motivo)"
             " FROM dup_achados GROUP BY 1",

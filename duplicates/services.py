@@ -78,7 +78,7 @@ def duplicates_refresh(*, full: bool = False) -> ExecucaoDuplicados | None:
                 " OR created_at >= %s",
                 params=[run.desde, run.desde],
             )
-        rules.find(cursor, everyone=full)
+        rules.find(cursor, targets=run.comparados)
         if full:
             cursor.execute("DELETE FROM duplicados_pares WHERE dispensado_em IS NULL")
         else:

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from clientes import duplicates as rules
+from clientes.br import is_valid_cpf
 from clientes.duplicates import Motivo
 from clientes.models import Cliente
 from duplicates.models import ParDuplicado
@@ -41,11 +43,14 @@ def test_transposed_cpf_digits_are_a_pair_and_unrelated_names_are_not():
     assert _pairs() == {_key(a, b): {Motivo.CPF_TRANSPOSTO}}
 
 
-def test_invalid_cpfs_are_never_compared():
+@pytest.mark.parametrize("block_join_from", [1, 2_000])
+def test_invalid_cpfs_are_never_compared(monkeypatch, block_join_from):
+    monkeypatch.setattr(rules, "BLOCK_JOIN_FROM", block_join_from)
     cpf, _typo = typo_pair()
-    a = make(cpf=cpf, nome="João Pedro Almeida")
-    broken = cpf[:9] + ("00" if cpf[9:] != "00" else "11")  # wrong check digits
-    Cliente.objects.filter(pk=a.pk).update(nome_completo="Joao Pedro Almeida")
+    make(cpf=cpf, nome="João Pedro Almeida", nascimento=date(1970, 2, 3))
+    # One digit off, same name, but check digits that do not add up (a legacy
+    # row: the CHECK constraint asks for 11 digits only).
+    broken = next(v for d in "0123456789" if not is_valid_cpf(v := d + cpf[1:]) and v != cpf)
     make(cpf=broken, nome="João Pedro Almeida", nascimento=date(1950, 1, 1))
     duplicates_refresh()
     assert _pairs() == {}
@@ -141,9 +146,9 @@ def test_incremental_run_compares_only_changed_clients_and_keeps_dismissals():
 
 
 @pytest.mark.parametrize("transposed", [False, True])
-def test_cpf_typos_are_found_by_an_incremental_run_too(transposed):
-    # The full run joins CPF blocks; an incremental one probes the CPF index
-    # with each changed client's variants: both must find the same pairs.
+def test_cpf_typos_are_found_by_probes_and_by_block_joins(monkeypatch, transposed):
+    # Many targets join CPF blocks; few probe the CPF index with each
+    # target's variants: both must find the same pairs.
     assert duplicates_refresh().completa
     cpf, typo = typo_pair(transposed=transposed)
     a = make(cpf=cpf, nome="Luiz Henrique Queiroz", nascimento=date(1970, 2, 3))
@@ -152,5 +157,6 @@ def test_cpf_typos_are_found_by_an_incremental_run_too(transposed):
     assert not run.completa and run.comparados == 2
     motivo = Motivo.CPF_TRANSPOSTO if transposed else Motivo.CPF_DIGITO
     assert _pairs() == {_key(a, b): {motivo}}
+    monkeypatch.setattr(rules, "BLOCK_JOIN_FROM", 1)  # as with 2,000 targets or more
     duplicates_refresh(full=True)
     assert _pairs() == {_key(a, b): {motivo}}
