@@ -263,8 +263,9 @@ def prepare(cursor, *, ids_sql: str, params=()) -> int:
     return count
 
 
-# From this many targets on, one scan of the CPFs beats 109 index probes each.
-BLOCK_JOIN_FROM = 2_000
+# From this many targets on, one scan of the CPFs beats 109 index probes each
+# (measured on the 1M database: 10,000 targets 28 s probing, 16.5 s joining).
+BLOCK_JOIN_FROM = 5_000
 
 
 def find(cursor, *, targets: int) -> None:

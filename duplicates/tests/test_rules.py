@@ -43,7 +43,7 @@ def test_transposed_cpf_digits_are_a_pair_and_unrelated_names_are_not():
     assert _pairs() == {_key(a, b): {Motivo.CPF_TRANSPOSTO}}
 
 
-@pytest.mark.parametrize("block_join_from", [1, 2_000])
+@pytest.mark.parametrize("block_join_from", [1, 5_000])
 def test_invalid_cpfs_are_never_compared(monkeypatch, block_join_from):
     monkeypatch.setattr(rules, "BLOCK_JOIN_FROM", block_join_from)
     cpf, _typo = typo_pair()
@@ -157,6 +157,6 @@ def test_cpf_typos_are_found_by_probes_and_by_block_joins(monkeypatch, transpose
     assert not run.completa and run.comparados == 2
     motivo = Motivo.CPF_TRANSPOSTO if transposed else Motivo.CPF_DIGITO
     assert _pairs() == {_key(a, b): {motivo}}
-    monkeypatch.setattr(rules, "BLOCK_JOIN_FROM", 1)  # as with 2,000 targets or more
+    monkeypatch.setattr(rules, "BLOCK_JOIN_FROM", 1)  # as with 5,000 targets or more
     duplicates_refresh(full=True)
     assert _pairs() == {_key(a, b): {motivo}}
