@@ -66,6 +66,7 @@ class ClienteAlteradoError(Exception):
     versao_atual: int
     alterado_por: str
     alterado_em: datetime
+    id_cliente: int = 0
 
     @property
     def message(self) -> str:
@@ -247,6 +248,12 @@ def _check_keys(data: Mapping, allowed: Sequence[str]) -> None:
 def _lock(id_cliente: int, versao: int | None) -> Cliente:
     """Return the client row locked for this transaction, checking its version."""
     cliente = Cliente.objects.select_for_update().get(pk=id_cliente)
+    check_version(cliente, versao)
+    return cliente
+
+
+def check_version(cliente: Cliente, versao: int | None) -> None:
+    """Raise ``ClienteAlteradoError`` when ``versao`` is given and the row has moved on."""
     if versao is not None and cliente.versao != versao:
         por = (
             cliente.updated_by.get_full_name()
@@ -254,9 +261,11 @@ def _lock(id_cliente: int, versao: int | None) -> Cliente:
             else _gettext("outro usuário")
         )
         raise ClienteAlteradoError(
-            versao_atual=cliente.versao, alterado_por=por, alterado_em=cliente.updated_at
+            versao_atual=cliente.versao,
+            alterado_por=por,
+            alterado_em=cliente.updated_at,
+            id_cliente=cliente.pk,
         )
-    return cliente
 
 
 def _is_masked_for(actor) -> bool:

@@ -27,7 +27,7 @@ from clientes import signals
 from clientes.cache.invalidation import invalidate_on_commit
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.search import fold
-from clientes.services import ClienteAlteradoError, _audit_state
+from clientes.services import _audit_state, check_version
 from duplicates.models import ExecucaoDuplicados, ParDuplicado
 
 # Clients saved shortly before a run's start may commit after it: the next run
@@ -117,12 +117,6 @@ def pair_dismiss(*, actor, pair: ParDuplicado) -> ParDuplicado:
 # --- Merge ---------------------------------------------------------------------
 
 
-class MergeVersionError(ClienteAlteradoError):
-    """One of the two clients changed since the caller read it."""
-
-    id_cliente: int = 0
-
-
 def _error(message, code: str, field: str = NON_FIELD_ERRORS) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
@@ -190,18 +184,6 @@ def _lock_pair(id_cliente: int, id_outro: int) -> dict[int, Cliente]:
     return found
 
 
-def _check_version(cliente: Cliente, versao: int | None) -> None:
-    if versao is not None and cliente.versao != versao:
-        por = _gettext("outro usuário")
-        if cliente.updated_by_id:
-            por = cliente.updated_by.get_full_name()
-        error = MergeVersionError(
-            versao_atual=cliente.versao, alterado_por=por, alterado_em=cliente.updated_at
-        )
-        error.id_cliente = cliente.pk
-        raise error
-
-
 def _address_key(row: Endereco) -> tuple:
     return (row.cep, fold(row.logradouro), fold(row.numero), fold(row.complemento))
 
@@ -247,7 +229,7 @@ def clientes_merge(
     ``fields`` maps a field of ``MERGE_FIELDS`` to the id of the client whose
     value stays; a field left out keeps the survivor's value, or the other's
     when the survivor's is empty. ``versao``/``versao_outro`` are the versions
-    the caller read (``MergeVersionError`` if either moved on). Raises
+    the caller read (``ClienteAlteradoError``, naming which, if either moved on). Raises
     ``ValidationError`` (pt-BR) for bad choices and for clients that may not
     be merged (LGPD-blocked, anonymised, already merged), and
     ``Cliente.DoesNotExist``.
@@ -256,8 +238,8 @@ def clientes_merge(
     with transaction.atomic():
         locked = _lock_pair(id_cliente, id_outro)
         survivor, other = locked[id_cliente], locked[id_outro]
-        _check_version(survivor, versao)
-        _check_version(other, versao_outro)
+        check_version(survivor, versao)
+        check_version(other, versao_outro)
         _check_mergeable(survivor)
         _check_mergeable(other)
         before = _audit_state(other)

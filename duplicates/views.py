@@ -20,6 +20,7 @@ from audit.choices import Action
 from audit.services import audit_record
 from clientes.models import Cliente
 from clientes.selectors import cliente_get
+from clientes.services import ClienteAlteradoError
 from duplicates import services, tasks
 from duplicates.models import ExecucaoDuplicados, ParDuplicado
 from duplicates.selectors import PERMISSION, pair_get, pair_list
@@ -130,7 +131,7 @@ def merge_view(request, pk: int):
             versao=versoes[survivor],
             versao_outro=versoes[other],
         )
-    except services.MergeVersionError as exc:
+    except ClienteAlteradoError as exc:
         message = _("Cliente nº %(id)s: %(msg)s") % {"id": exc.id_cliente, "msg": exc.message}
         context = _compare_context(request, pair, [message])
         return render(request, "duplicates/compare.html", context, status=409)

@@ -25,6 +25,7 @@ from clientes.api.params import declare_parameter_errors, parameter_error_codes
 from clientes.api.serializers import ClienteSerializer
 from clientes.api.views import ETAG_HEADER, ClientePagination, _with_etag, live_cliente
 from clientes.models import Cliente
+from clientes.services import ClienteAlteradoError
 from duplicates import services
 from duplicates.api.serializers import MergeSerializer, ParDuplicadoSerializer
 from duplicates.models import ParDuplicado
@@ -147,7 +148,7 @@ class ClienteMergeView(generics.GenericAPIView):
                 versao=versao,
                 versao_outro=versao_outro,
             )
-        except services.MergeVersionError as exc:
+        except ClienteAlteradoError as exc:
             raise PreconditionFailed(
                 _("Cliente nº %(id)s: %(msg)s ETag atual: %(etag)s.")
                 % {"id": exc.id_cliente, "msg": exc.message, "etag": f'"{exc.versao_atual}"'}

@@ -13,9 +13,10 @@ from audit.models import AuditEvent
 from clientes import selectors, services
 from clientes.cache.profiles import profile_key
 from clientes.models import Cliente
+from clientes.services import ClienteAlteradoError
 from clientes.tests.factories import cliente_data
 from duplicates.models import ParDuplicado
-from duplicates.services import MergeVersionError, clientes_merge, duplicates_refresh
+from duplicates.services import clientes_merge, duplicates_refresh
 from duplicates.tests.helpers import make
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -96,7 +97,7 @@ def test_merge_invalidates_both_cached_profiles(gerente, pair):
 
 def test_stale_version_merges_nothing(gerente, pair):
     a, b = pair
-    with pytest.raises(MergeVersionError) as exc:
+    with pytest.raises(ClienteAlteradoError) as exc:
         clientes_merge(
             actor=gerente, id_cliente=a.pk, id_outro=b.pk, fields={},
             versao=a.versao, versao_outro=b.versao - 1 if b.versao > 1 else 99,
