@@ -1,11 +1,11 @@
 """Merging two clients: chosen fields, united rows, tombstone, audit, cache, webhooks, LGPD."""
 
 import json
-from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_redis import get_redis_connection
 
 from audit.choices import Action
@@ -113,7 +113,7 @@ def test_lgpd_blocked_anonymised_or_merged_clients_are_refused(gerente, pair, st
     if state == "bloqueado":
         Cliente.objects.filter(pk=b.pk).update(bloqueado=True)
     elif state == "anonimizado":
-        Cliente.objects.filter(pk=b.pk).update(anonimizado_em=date(2026, 1, 1))
+        Cliente.objects.filter(pk=b.pk).update(anonimizado_em=timezone.now())
     else:
         c = make(nome="Outra Pessoa Qualquer")
         clientes_merge(actor=gerente, id_cliente=c.pk, id_outro=b.pk, fields={})
