@@ -35,7 +35,7 @@ def _typo(cpf: str, is_valid) -> str | None:
 
 
 def _plant(cursor, count: int, rng: random.Random) -> set[tuple[int, int]]:
-    from clientes.br import cpf_check_digits, is_valid_cpf
+    from common.br import cpf_check_digits, is_valid_cpf
 
     cursor.execute(
         "DELETE FROM clientes_telefones t USING clientes c"

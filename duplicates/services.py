@@ -26,7 +26,7 @@ from clientes import duplicates as rules
 from clientes import signals
 from clientes.cache.invalidation import invalidate_on_commit
 from clientes.models import Cliente, Endereco, Telefone
-from clientes.search import fold
+from clientes.search.parsing import fold
 from clientes.services import _audit_state, check_version
 from duplicates.models import ExecucaoDuplicados, ParDuplicado
 

@@ -14,7 +14,7 @@ from django.db import migrations, models
 
 # One expression (no subquery), so PostgreSQL inlines it: a full run checks
 # every CPF. Check digit = (sum of digit x weight) x 10 mod 11 mod 10, as in
-# clientes.br.cpf_check_digits.
+# common.br.cpf_check_digits.
 CPF_VALIDO = r"""
 CREATE OR REPLACE FUNCTION gc_cpf_valido(cpf text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

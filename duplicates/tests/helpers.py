@@ -3,8 +3,8 @@
 import itertools
 from datetime import date
 
-from clientes.br import cpf_check_digits, is_valid_cpf
 from clientes.models import Cliente, Endereco, Telefone
+from common.br import cpf_check_digits, is_valid_cpf
 
 _bases = itertools.count(200_000_001)
 

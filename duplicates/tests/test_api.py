@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from clientes import services
-from clientes.br import format_cpf
 from clientes.models import Cliente
 from clientes.tests.factories import cliente_data, telefone_data
+from common.br import format_cpf
 from duplicates.services import duplicates_refresh
 from duplicates.tests.helpers import make
 

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from clientes import duplicates as rules
-from clientes.br import is_valid_cpf
 from clientes.duplicates import Motivo
 from clientes.models import Cliente
+from common.br import is_valid_cpf
 from duplicates.models import ParDuplicado
 from duplicates.services import duplicates_refresh
 from duplicates.tests.helpers import make, typo_pair
