@@ -35,6 +35,8 @@ class Action(models.TextChoices):
     CLIENTE_BULK_DELETE = "cliente.bulk_delete", _("Clientes excluídos em lote")
     CLIENTE_BULK_DEACTIVATE = "cliente.bulk_deactivate", _("Clientes de uma pesquisa inativados")
     CLIENTE_BULK_REACTIVATE = "cliente.bulk_reactivate", _("Clientes de uma pesquisa reativados")
+    CLIENTE_MERGE = "cliente.merge", _("Clientes duplicados unificados")
+    DUPLICADO_DISMISS = "cliente.duplicate_dismiss", _("Par marcado como não duplicado")
     # Clients: reads
     CLIENTE_VIEW = "cliente.view", _("Perfil de cliente visualizado")
     CLIENTE_SEARCH = "cliente.search", _("Pesquisa de clientes")
@@ -97,6 +99,7 @@ CLIENTE_CHANGE_ACTIONS = (
     Action.CLIENTE_BLOCK,
     Action.CLIENTE_UNBLOCK,
     Action.CLIENTE_ANONYMIZE,
+    Action.CLIENTE_MERGE,
 )
 CLIENTE_READ_ACTIONS = (Action.CLIENTE_VIEW, Action.EXPORT_REQUEST, Action.EXPORT_DOWNLOAD)
 

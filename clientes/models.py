@@ -99,6 +99,22 @@ class Cliente(models.Model):
         blank=True,
         editable=False,
     )
+    # Tombstone of a merge (duplicates app): the record was unified into
+    # ``merged_into`` and only its id, history and old URL remain meaningful.
+    # On the row, like the LGPD state, so visibility filters need no join.
+    # Deleting the survivor for good deletes its tombstones (the same person).
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("unificado em"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="incorporados",
+    )
+    merged_at = models.DateTimeField(
+        _("unificado em (data)"), null=True, blank=True, editable=False
+    )
     # Search columns computed by PostgreSQL itself, so COPY (seed), ORM saves and
     # admin edits all keep them right. Read by clientes.search only.
     nome_busca = models.GeneratedField(
@@ -152,6 +168,11 @@ class Cliente(models.Model):
 
     def get_absolute_url(self):
         return reverse("clientes:detail", args=[self.id_cliente])
+
+    @property
+    def incorporado(self) -> bool:
+        """Return True for the tombstone of a client merged into another."""
+        return self.merged_into_id is not None
 
     @property
     def anonimizado(self) -> bool:

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clientes import duplicates
 from clientes.ages import age_on
 from clientes.cache import profiles
 from clientes.filters import is_narrowing, normalized, validated_filterset
-from clientes.masking import can_see_full_cpf
+from clientes.masking import CpfUse, can_see_full_cpf, cpf_for
 from clientes.models import Cliente, Endereco, Telefone
 from clientes.search import counts, parsing, sorting, suggestions
 from common import replicas
@@ -51,13 +52,26 @@ def sees_blocked(user) -> bool:
     return bool(user is not None and user.has_perm("clientes.view_cliente_bloqueado"))
 
 
+class ClienteIncorporado(Http404):
+    """The client was merged into another: its id names a tombstone, not a client."""
+
+    def __init__(self, cliente: Cliente):
+        self.id_cliente = cliente.pk
+        self.merged_into_id = cliente.merged_into_id
+        super().__init__(
+            _("O cliente nº %(id)s foi unificado ao cliente nº %(destino)s.")
+            % {"id": cliente.pk, "destino": cliente.merged_into_id}
+        )
+
+
 def visible_clientes(user) -> QuerySet[Cliente]:
     """Return the clients ``user`` may find: searches, lists and exports start here.
 
-    Anonymised records are left out for everyone (they identify nobody);
-    blocked ones for everyone but the LGPD officers.
+    Anonymised records are left out for everyone (they identify nobody), and
+    so are the tombstones of merges (the survivor stands for them); blocked
+    ones for everyone but the LGPD officers.
     """
-    queryset = Cliente.objects.filter(anonimizado_em__isnull=True)
+    queryset = Cliente.objects.filter(anonimizado_em__isnull=True, merged_into__isnull=True)
     return queryset if sees_blocked(user) else queryset.filter(bloqueado=False)
 
 
@@ -469,12 +483,45 @@ def cliente_get(*, user, id_cliente: int) -> Cliente:
     """Return one client with addresses and phones, or raise Http404.
 
     Served from the Redis cache when possible (kept in sync after every commit).
-    Raises ``ClienteBloqueado`` for a blocked client the user may not see.
+    Raises ``ClienteBloqueado`` for a blocked client the user may not see and
+    ``ClienteIncorporado`` (a 404 naming the survivor) for a merge's tombstone.
     """
     cliente = profiles.get_by_id(id_cliente, load=_load_profile)
     if cliente is None:
         raise Http404("No Cliente matches the given query.")
+    if cliente.merged_into_id is not None:
+        raise ClienteIncorporado(cliente)
     return _check_not_blocked(user, cliente)
+
+
+def possible_duplicates(*, user, id_cliente: int) -> list[dict]:
+    """Return the clients ``id_cliente`` probably duplicates that ``user`` may see.
+
+    For the warning after a create or an edit ("Possível duplicado de ..."):
+    the rules of ``clientes.duplicates``; each entry has ``id_cliente``,
+    ``nome_completo``, ``cpf`` (as ``user`` may see it on a profile), ``score``
+    and ``motivos`` (codes and labels).
+    """
+    matches = duplicates.matches_of(id_cliente)
+    if not matches:
+        return []
+    found = {
+        c.pk: c
+        for c in visible_clientes(user)
+        .filter(pk__in=[m.id_cliente for m in matches])
+        .only("pk", "cpf", "nome_completo")
+    }
+    return [
+        {
+            "id_cliente": m.id_cliente,
+            "nome_completo": found[m.id_cliente].nome_completo,
+            "cpf": cpf_for(user, found[m.id_cliente].cpf, CpfUse.PROFILE),
+            "score": m.score,
+            "motivos": [{"code": c, "label": str(duplicates.Motivo(c).label)} for c in m.motivos],
+        }
+        for m in matches
+        if m.id_cliente in found
+    ]
 
 
 def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
@@ -484,4 +531,6 @@ def cliente_get_by_cpf(*, user, cpf: str) -> Cliente | None:
     found) runs no SQL.
     """
     cliente = profiles.get_by_cpf(cpf, find_id=_find_id_by_cpf, load=_load_profile)
+    if cliente is not None and cliente.merged_into_id is not None:
+        return None  # a merge's tombstone is nobody's record any more
     return _check_not_blocked(user, cliente)

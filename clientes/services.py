@@ -66,6 +66,7 @@ class ClienteAlteradoError(Exception):
     versao_atual: int
     alterado_por: str
     alterado_em: datetime
+    id_cliente: int = 0
 
     @property
     def message(self) -> str:
@@ -247,6 +248,12 @@ def _check_keys(data: Mapping, allowed: Sequence[str]) -> None:
 def _lock(id_cliente: int, versao: int | None) -> Cliente:
     """Return the client row locked for this transaction, checking its version."""
     cliente = Cliente.objects.select_for_update().get(pk=id_cliente)
+    check_version(cliente, versao)
+    return cliente
+
+
+def check_version(cliente: Cliente, versao: int | None) -> None:
+    """Raise ``ClienteAlteradoError`` when ``versao`` is given and the row has moved on."""
     if versao is not None and cliente.versao != versao:
         por = (
             cliente.updated_by.get_full_name()
@@ -254,9 +261,11 @@ def _lock(id_cliente: int, versao: int | None) -> Cliente:
             else _gettext("outro usuário")
         )
         raise ClienteAlteradoError(
-            versao_atual=cliente.versao, alterado_por=por, alterado_em=cliente.updated_at
+            versao_atual=cliente.versao,
+            alterado_por=por,
+            alterado_em=cliente.updated_at,
+            id_cliente=cliente.pk,
         )
-    return cliente
 
 
 def _is_masked_for(actor) -> bool:
@@ -300,17 +309,31 @@ def _validate_cliente(cliente: Cliente) -> None:
     except ValidationError as exc:
         for field, field_errors in exc.error_dict.items():
             errors.setdefault(field, []).extend(field_errors)
-    if "cpf" not in errors and _cpf_taken(cliente):
-        errors["cpf"] = [_cpf_duplicado()]
+    if "cpf" not in errors:
+        holder = _cpf_holder(cliente)
+        if holder is not None:
+            errors["cpf"] = [_cpf_duplicado(holder)]
     if errors:
         raise ValidationError(errors)
 
 
-def _cpf_taken(cliente: Cliente) -> bool:
-    return Cliente.objects.filter(cpf=cliente.cpf).exclude(pk=cliente.pk).exists()
+def _cpf_holder(cliente: Cliente) -> dict | None:
+    return (
+        Cliente.objects.filter(cpf=cliente.cpf)
+        .exclude(pk=cliente.pk)
+        .values("pk", "merged_into")
+        .first()
+    )
 
 
-def _cpf_duplicado() -> ValidationError:
+def _cpf_duplicado(holder: dict | None = None) -> ValidationError:
+    if holder and holder["merged_into"]:
+        # A merge's tombstone keeps its CPF (and is found by no search): say so.
+        return ValidationError(
+            _("Este CPF pertence a um cadastro unificado ao cliente nº %(id)s.")
+            % {"id": holder["merged_into"]},
+            code="cpf_duplicado",
+        )
     return ValidationError(_("Já existe um cliente com este CPF."), code="cpf_duplicado")
 
 

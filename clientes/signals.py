@@ -2,9 +2,10 @@
 
 ``cliente_changed`` is sent by every write service inside its transaction,
 after the change is saved, with ``event`` (``client.created``,
-``client.updated``, ``client.deactivated``, ``client.reactivated`` or
-``client.deleted``) and ``cliente`` (for a deletion, the row just before it
-goes). Receivers that talk to the outside world wait for the commit.
+``client.updated``, ``client.deactivated``, ``client.reactivated``,
+``client.deleted`` or ``client.merged``: sent for the merged-away record, its
+``merged_into`` naming the survivor) and ``cliente`` (for a deletion, the row
+just before it goes). Receivers that talk to the outside world wait for the commit.
 
 The LGPD services (app ``lgpd``) send ``client.blocked``, ``client.unblocked``
 and ``client.anonymized`` the same way; a batch anonymisation sends
@@ -21,7 +22,10 @@ DELETED = "client.deleted"
 BLOCKED = "client.blocked"
 UNBLOCKED = "client.unblocked"
 ANONYMIZED = "client.anonymized"
-EVENTS = (CREATED, UPDATED, DEACTIVATED, REACTIVATED, DELETED, BLOCKED, UNBLOCKED, ANONYMIZED)
+MERGED = "client.merged"
+EVENTS = (
+    CREATED, UPDATED, DEACTIVATED, REACTIVATED, DELETED, BLOCKED, UNBLOCKED, ANONYMIZED, MERGED,
+)  # fmt: skip
 # Events told with the client's id only: a blocked client's data may not be
 # processed (LGPD art. 18, IV), and an anonymised one has none left to tell.
 ID_ONLY_EVENTS = (BLOCKED, ANONYMIZED)

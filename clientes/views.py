@@ -10,7 +10,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -27,7 +28,12 @@ from clientes.forms import (
     TelefoneInlineFormSet,
 )
 from clientes.models import Cliente
-from clientes.selectors import ClienteBloqueado, cliente_get
+from clientes.selectors import (
+    ClienteBloqueado,
+    ClienteIncorporado,
+    cliente_get,
+    possible_duplicates,
+)
 
 
 class _ClienteMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -42,6 +48,10 @@ class _ClienteMixin(LoginRequiredMixin, PermissionRequiredMixin):
             return super().dispatch(request, *args, **kwargs)
         except ClienteBloqueado as exc:
             return render(request, "clientes/bloqueado.html", {"mensagem": exc}, status=451)
+        except ClienteIncorporado as exc:
+            # A merge's tombstone: its old address leads to the survivor.
+            messages.info(request, str(exc))
+            return redirect("clientes:detail", exc.merged_into_id)
 
     def get_cliente(self) -> Cliente:
         return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
@@ -66,6 +76,13 @@ class ClienteDetailView(_ClienteMixin, TemplateView):
             telefones=list(cliente.telefones.all()),
             # Changes for everyone; who viewed/exported it only for administrators.
             historico=cliente_history(user=user, id_cliente=cliente.pk),
+            # Records merged into this one: their old history stays readable here.
+            incorporados=[
+                {"id": pk, "merged_at": at, "historico": cliente_history(user=user, id_cliente=pk)}
+                for pk, at in Cliente.objects.filter(merged_into=cliente.pk)
+                .order_by("merged_at")
+                .values_list("pk", "merged_at")
+            ],
             pode_editar=user.has_perm("clientes.change_cliente"),
             pode_excluir=user.has_perm("clientes.delete_cliente"),
         )
@@ -111,6 +128,7 @@ class ClienteFormView(_ClienteMixin, TemplateView):
             _attach_errors(exc, form, (enderecos, end_forms), (telefones, tel_forms))
             return self.render(cliente, form, enderecos, telefones, status=400)
         messages.success(request, self.success_message)
+        _warn_possible_duplicates(request, saved)
         return redirect(saved)
 
     def render(self, cliente, form, enderecos, telefones, status=200):
@@ -154,6 +172,17 @@ class ClienteUpdateView(ClienteFormView):
             enderecos=enderecos,
             telefones=telefones,
         )
+
+
+def _warn_possible_duplicates(request, cliente: Cliente) -> None:
+    """Say which clients the saved data matches ("Possível duplicado de ..."), not blocking."""
+    for match in possible_duplicates(user=request.user, id_cliente=cliente.pk):
+        motivos = "; ".join(m["label"] for m in match["motivos"])
+        nome = format_html("{} ({})", match["nome_completo"], match["cpf"])
+        if request.user.has_perm("clientes.view_cliente"):
+            url = reverse("clientes:detail", args=[match["id_cliente"]])
+            nome = format_html('<a href="{}">{}</a>', url, nome)
+        messages.warning(request, format_html(_("Possível duplicado de {}: {}."), nome, motivos))
 
 
 def _attach_errors(exc: ValidationError, form, *nested):

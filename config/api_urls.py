@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("audit.api.urls")),
     path("", include("lgpd.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("duplicates.api.urls")),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "lgpd",
     "idempotency",
     "webhooks",
+    "duplicates",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.deliver_due",
         "schedule": crontab(minute="*"),
     },
+    # Probable duplicates of the clients changed since the last run (duplicates app).
+    "duplicates-refresh": {
+        "task": "duplicates.tasks.refresh",
+        "schedule": crontab(minute="*/15"),
+    },
     "monitoring-aggregate-usage": {
         "task": "monitoring.tasks.aggregate_usage",
         "schedule": crontab(minute="*/15"),
@@ -441,6 +447,8 @@ SPECTACULAR_SETTINGS = {
         "FiltroStatusEnum": "clientes.api.filter_fields.FILTER_STATUS_CHOICES",
         "FiltroSexoEnum": "clientes.api.filter_fields.FILTER_SEXO_CHOICES",
         "FiltroUfEnum": "clientes.api.filter_fields.FILTER_UF_CHOICES",
+        # Cliente and ClienteGravado (the write answers) share it.
+        "ClienteSexoEnum": "clientes.choices.Sexo",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("conta/", include("accounts.urls")),
     path("conta/", include("accounts.mfa.urls")),
+    path("clientes/duplicados/", include("duplicates.urls")),
     path("clientes/", include("clientes.urls")),
     path("relatorios/", include("reports.urls")),
     path("metricas/", include("monitoring.urls")),

@@ -100,7 +100,10 @@ def _client_data(cliente, subscription: WebhookSubscription) -> dict:
     # creator: the full CPF only if they were allowed to see it.
     viewer = subscription.owner if subscription.full_cpf else None
     request = SimpleNamespace(user=viewer)
-    return ClienteSerializer(cliente, context={"request": request}).data
+    data = ClienteSerializer(cliente, context={"request": request}).data
+    if cliente.merged_into_id is not None:  # client.merged: the client it now lives in
+        data["merged_into"] = cliente.merged_into_id
+    return data
 
 
 def _body(event_id, event_type: str, created_at, data: dict) -> str:

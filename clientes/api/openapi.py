@@ -10,6 +10,8 @@ import re
 
 from clientes.api.serializers import STRICT_SERIALIZERS, ClienteSerializer
 
+# Response components with no request twin whose CPF may be masked.
+RESPONSE_ONLY = {"ClienteGravado"}
 _INDEX = re.compile(r"\.INDEX(\.|$)")
 
 
@@ -44,7 +46,7 @@ def input_formats_only(result, generator, request, public):
     schemas = result.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         properties = schema.get("properties", {})
-        response_twin = f"{name}Request" in schemas
+        response_twin = f"{name}Request" in schemas or name in RESPONSE_ONLY
         for prop in properties.values():
             branches = prop.get("oneOf")
             if branches and {"type": "string", "maxLength": 0} in branches:

@@ -278,3 +278,34 @@ def result_row(row: dict) -> dict:
         "cpf": cpf_for(None, row["cpf"], CpfUse.LIST),
         "data_nascimento": row["data_nascimento"].isoformat() if row["data_nascimento"] else None,
     }
+
+
+class MotivoDuplicadoSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Regra: cpf_digito, nome_nascimento, ..."))
+    label = serializers.CharField()
+
+
+class PossivelDuplicadoSerializer(serializers.Serializer):
+    """A client the saved data probably duplicates (``selectors.possible_duplicates``)."""
+
+    id_cliente = serializers.IntegerField()
+    nome_completo = serializers.CharField()
+    cpf = serializers.CharField(help_text=_("Completo só com a permissão de ver CPF completo."))
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    motivos = MotivoDuplicadoSerializer(many=True)
+
+
+class ClienteGravadoSerializer(ClienteSerializer):
+    """The client just created or changed, with the clients it probably duplicates."""
+
+    possiveis_duplicados = PossivelDuplicadoSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "Aviso, sem bloquear a gravação: clientes que os dados gravados provavelmente "
+            "duplicam (mesmas regras de /clients/duplicates/)."
+        ),
+    )
+
+    class Meta(ClienteSerializer.Meta):
+        fields = [*ClienteSerializer.Meta.fields, "possiveis_duplicados"]

@@ -45,6 +45,7 @@ from clientes.api.params import (
     refuse_nonconforming,
 )
 from clientes.api.serializers import (
+    ClienteGravadoSerializer,
     ClienteResultSerializer,
     ClienteSerializer,
     DeactivateSerializer,
@@ -53,7 +54,13 @@ from clientes.api.serializers import (
 from clientes.masking import can_see_full_cpf
 from clientes.models import Cliente
 from clientes.search_measure import SearchFacts, audited_search
-from clientes.selectors import cliente_get, cliente_list_rows, with_age
+from clientes.selectors import (
+    ClienteIncorporado,
+    cliente_get,
+    cliente_list_rows,
+    possible_duplicates,
+    with_age,
+)
 from idempotency.api import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 
 _ETAG = re.compile(r'^(?:W/)?"([0-9]{1,9})"$')
@@ -162,6 +169,21 @@ class ClienteSearchFilter(BaseFilterBackend):
             raise validation_error(exc) from exc
 
 
+def live_cliente(request, id_cliente: int) -> Cliente:
+    """Return the client for ``request.user``; a merge's tombstone is a 404 naming the survivor.
+
+    A 404, not a 301: a redirected PUT, PATCH or DELETE would change another
+    client than the one the caller named.
+    """
+    try:
+        return cliente_get(user=request.user, id_cliente=id_cliente)
+    except ClienteIncorporado as exc:
+        raise NotFound(
+            _("%(msg)s Use GET /api/v1/clients/%(destino)s/.")
+            % {"msg": str(exc), "destino": exc.merged_into_id}
+        ) from exc
+
+
 def etag(cliente: Cliente) -> str:
     return f'"{cliente.versao}"'
 
@@ -171,6 +193,14 @@ def _with_etag(cliente: Cliente, request, status_code=status.HTTP_200_OK) -> Res
     data = ClienteSerializer(cliente, context={"request": request}).data
     response = Response(data, status=status_code)
     response["ETag"] = etag(cliente)
+    return response
+
+
+def _with_warnings(response: Response, request) -> Response:
+    # Not blocking: the write is done; the answer says whom it probably duplicates.
+    response.data["possiveis_duplicados"] = possible_duplicates(
+        user=request.user, id_cliente=response.data["id_cliente"]
+    )
     return response
 
 
@@ -287,7 +317,7 @@ def _client_validation_errors(methods):
     post=extend_schema(
         summary=_("Cadastrar cliente com endereços e telefones"),
         parameters=[ETAG_HEADER, *IDEMPOTENCY_PARAMETERS],
-        responses={201: ClienteSerializer, **IDEMPOTENCY_RESPONSES},
+        responses={201: ClienteGravadoSerializer, **IDEMPOTENCY_RESPONSES},
     ),
 )
 class ClienteListCreateView(generics.ListCreateAPIView):
@@ -329,7 +359,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
         cliente = cliente_get(user=request.user, id_cliente=cliente.pk)
-        response = _with_etag(cliente, request, status.HTTP_201_CREATED)
+        response = _with_warnings(_with_etag(cliente, request, status.HTTP_201_CREATED), request)
         response["Location"] = f"{request.path}{cliente.pk}/"
         return response
 
@@ -343,7 +373,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
             "removidos. Itens com id alteram a linha existente."
         ),
         parameters=[IF_MATCH, ETAG_HEADER],
-        responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
+        responses={200: ClienteGravadoSerializer, **PRECONDITION_RESPONSES},
     ),
     patch=extend_schema(
         summary=_("Alterar alguns campos do cliente"),
@@ -352,7 +382,7 @@ class ClienteListCreateView(generics.ListCreateAPIView):
             "substitui a atual."
         ),
         parameters=[IF_MATCH, ETAG_HEADER],
-        responses={200: ClienteSerializer, **PRECONDITION_RESPONSES},
+        responses={200: ClienteGravadoSerializer, **PRECONDITION_RESPONSES},
     ),
     delete=extend_schema(
         summary=_("Excluir o cliente definitivamente (administradores)"),
@@ -369,7 +399,7 @@ class ClienteDetailView(generics.GenericAPIView):
     queryset = Cliente.objects.none()
 
     def get_object(self) -> Cliente:
-        return cliente_get(user=self.request.user, id_cliente=self.kwargs["id_cliente"])
+        return live_cliente(self.request, self.kwargs["id_cliente"])
 
     def get(self, request, *args, **kwargs):
         cliente = self.get_object()
@@ -424,7 +454,7 @@ class ClienteDetailView(generics.GenericAPIView):
             raise Http404 from exc
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
-        return _with_etag(self.get_object(), request)
+        return _with_warnings(_with_etag(self.get_object(), request), request)
 
 
 class _StatusView(generics.GenericAPIView):
@@ -434,7 +464,7 @@ class _StatusView(generics.GenericAPIView):
     queryset = Cliente.objects.none()
 
     def _run(self, request, action, **extra) -> Response:
-        cliente = cliente_get(user=request.user, id_cliente=self.kwargs["id_cliente"])
+        cliente = live_cliente(request, self.kwargs["id_cliente"])
         versao = _if_match(request, required=False)
         try:
             action(actor=request.user, id_cliente=cliente.pk, versao=versao, **extra)
