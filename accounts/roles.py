@@ -36,6 +36,8 @@ ROLE_PERMISSIONS = {
         # Share saved searches and act on every client of a search (clientes.bulk).
         "clientes.share_savedsearch",
         "clientes.add_bulkaction",
+        # Import clients from spreadsheets (imports).
+        "imports.add_importjob",
     ],
     ADMINISTRADOR: None,  # None: every permission of the project's apps
     # Answers data subjects: finds and reads clients (full CPF, blocked ones
@@ -50,7 +52,7 @@ ROLE_PERMISSIONS = {
 
 ADMIN_APPS = (
     "accounts", "clientes", "reports", "audit", "django_celery_beat", "monitoring", "lgpd",
-    "webhooks",
+    "webhooks", "imports",
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("conta/", include("accounts.urls")),
     path("conta/", include("accounts.mfa.urls")),
+    path("clientes/importar/", include("imports.urls")),
     path("clientes/", include("clientes.urls")),
     path("relatorios/", include("reports.urls")),
     path("auditoria/", include("audit.urls")),
