@@ -25,6 +25,10 @@ from imports.models import Verdict
 from imports.planner import RowPlan, json_value
 
 
+def _race_message() -> str:
+    return _("CPF: Já existe um cliente com este CPF (cadastrado durante a importação).")
+
+
 class _Changed(Exception):
     """The client's version moved since the planner read it."""
 
@@ -43,7 +47,7 @@ def apply_plans(*, actor_id: int, plans: list[RowPlan]) -> None:
                     _create(actor_id, [plan])
             except IntegrityError:
                 plan.id_cliente = None
-                plan.refuse(_("CPF: Já existe um cliente com este CPF (cadastrado durante a importação)."))  # fmt: skip
+                plan.refuse(_race_message())
     now = timezone.now()
     for plan in plans:
         if plan.verdict != Verdict.UPDATE:

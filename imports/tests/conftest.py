@@ -11,8 +11,10 @@ from accounts.models import SystemSettings
 from accounts.system_settings import forget_cached_settings
 from clientes.tests.factories import new_cpf
 
-HEADER = ["CPF", "Nome completo", "Data de nascimento", "Sexo", "Nome da mãe", "E-mail",
-          "Telefone", "Celular", "CEP", "Logradouro", "Número", "Bairro", "Cidade", "UF"]  # fmt: skip
+HEADER = [
+    "CPF", "Nome completo", "Data de nascimento", "Sexo", "Nome da mãe", "E-mail",
+    "Telefone", "Celular", "CEP", "Logradouro", "Número", "Bairro", "Cidade", "UF",
+]  # fmt: skip
 
 
 def person(**overrides) -> dict:
