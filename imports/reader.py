@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000  # far above any field (255); a longer cell is refused
-MAX_LINE_CHARS = 1_000_000  # one CSV line (a record may span several)
+MAX_LINE_CHARS = 200_000  # one CSV line (a record may span several)
 # XLSX: the worksheet and shared strings inflate to at most this much.
 MAX_XLSX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_XLSX_ENTRIES = 500
@@ -197,14 +197,19 @@ def _detect_encoding(path: Path) -> str:
 
 
 def _bounded_lines(handle) -> Iterator[str]:
+    number = 0
     while True:
         line = handle.readline(MAX_LINE_CHARS + 1)
         if not line:
             return
+        number += 1
         if len(line) > MAX_LINE_CHARS:
             raise FileRefused(
-                _("O arquivo tem uma linha com mais de %(max)s caracteres.")
-                % {"max": _count(MAX_LINE_CHARS)},
+                _(
+                    "A linha %(linha)s do arquivo passa de %(max)s caracteres (uma célula "
+                    "grande demais?)."
+                )
+                % {"linha": number, "max": _count(MAX_LINE_CHARS)},
                 code="linha_grande",
             )
         if "\x00" in line:

@@ -158,7 +158,9 @@ def import_start(*, user, job: ImportJob, mapping: Mapping | None = None) -> Imp
     try:
         columns = resolve_mapping(header, mapping if mapping is not None else job.mapping)
     except ValueError as exc:
-        raise ValidationError({"mapping": [str(exc)]}) from exc
+        raise ValidationError(
+            {"mapping": [ValidationError(str(exc), code="mapeamento_invalido")]}
+        ) from exc
     job.mapping = applied_mapping(header, columns)
     job.status = ImportStatus.PENDING
     return _launch(job)

@@ -84,9 +84,8 @@ def _upload(request):
 
 
 def _too_large(request):
-    form = UploadForm()
-    form.add_error(None, too_big_message())
-    return render(request, "imports/upload.html", {"form": form}, status=413)
+    context = {"form": UploadForm(), "errors": [too_big_message()]}
+    return render(request, "imports/upload.html", context, status=413)
 
 
 @login_required
@@ -152,6 +151,8 @@ def import_detail(request, pk):
 @require_GET
 def import_history(request):
     """The user's imports, newest first (administrators see everyone's)."""
+    if not request.user.has_perm("imports.view_all_importjob"):
+        _may_import(request)
     jobs = ImportJob.objects.select_related("owner").order_by("-created_at")
     if not request.user.has_perm("imports.view_all_importjob"):
         jobs = jobs.filter(owner=request.user)

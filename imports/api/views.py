@@ -21,7 +21,7 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,8 +40,9 @@ FILE_CODES = [
     "arquivo_invalido", "arquivo_grande", "arquivo_vazio", "formato_nao_suportado",
     "codificacao_invalida", "linha_grande", "celula_grande", "colunas_demais",
     "linhas_demais", "sem_cabecalho", "cabecalho_invalido", "csv_malformado",
-    "xlsx_invalido", "xlsx_grande", "required", "invalid", "empty",
+    "xlsx_invalido", "xlsx_grande", "required", "invalid",
 ]  # fmt: skip
+MAPPING_CODE = "mapeamento_invalido"
 
 
 class PayloadTooLarge(APIException):
@@ -63,7 +64,8 @@ class MayImport(BasePermission):
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=_("A planilha: CSV (; ou ,; UTF-8 ou Windows-1252) ou XLSX, com cabeçalho.")
+        allow_empty_file=True,  # refused by the reader, with its own code (arquivo_vazio)
+        help_text=_("A planilha: CSV (; ou ,; UTF-8 ou Windows-1252) ou XLSX, com cabeçalho."),
     )
     dry_run = serializers.BooleanField(
         required=False,
@@ -94,11 +96,11 @@ class ImportRequestSerializer(serializers.Serializer):
             mapping = json.loads(value)
         except ValueError as exc:
             raise serializers.ValidationError(
-                _("O mapeamento deve ser um objeto JSON."), code="invalid"
+                _("O mapeamento deve ser um objeto JSON."), code=MAPPING_CODE
             ) from exc
         if not isinstance(mapping, dict):
             raise serializers.ValidationError(
-                _("O mapeamento deve ser um objeto JSON."), code="invalid"
+                _("O mapeamento deve ser um objeto JSON."), code=MAPPING_CODE
             )
         return mapping
 
@@ -199,14 +201,14 @@ NOT_FOUND = OpenApiResponse(ClientErrorResponseSerializer, _("Importação não 
 
 
 @extend_validation_errors(FILE_CODES, field_name="file", methods=["post"])
-@extend_validation_errors(["invalid"], field_name="mapping", methods=["post"])
+@extend_validation_errors([MAPPING_CODE, "max_length"], field_name="mapping", methods=["post"])
 @extend_validation_errors(["invalid"], field_name="on_conflict", methods=["post"])
 @extend_validation_errors(["invalid"], field_name="Idempotency-Key", methods=["post"])
 class ImportCreateView(APIView):
     """POST /api/v1/clients/imports/: import (or simulate importing) a spreadsheet."""
 
     permission_classes = [IsAuthenticated, MayImport]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     def initial(self, request, *args, **kwargs):
         # Before authentication: the session's CSRF check would read the body.
@@ -228,7 +230,7 @@ class ImportCreateView(APIView):
             "limite (IMPORTS_MAX_FILE_MB)."
         ),
         parameters=IDEMPOTENCY_PARAMETERS,
-        request={"multipart/form-data": ImportRequestSerializer},
+        request=ImportRequestSerializer,
         responses={
             202: ImportJobSerializer,
             413: OpenApiResponse(ClientErrorResponseSerializer, _("Arquivo grande demais.")),
