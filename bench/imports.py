@@ -59,7 +59,7 @@ def write_file(path: Path, rows: int, kind: str) -> None:
                 _cpf(987_000_000 + i), f"{first} {last} {i}",
                 f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1940, 2005)}",
                 rng.choice("MF"), f"Maria {last}", f"c{i}@ex.com",
-                f"1133{i % 10000:04d}", f"119{rng.randint(10000000, 99999999)}",
+                f"113{i % 10_000_000:07d}", f"119{rng.randint(10000000, 99999999)}",
                 f"{cep}{rng.randint(0, 999):03d}", "Rua A", str(rng.randint(1, 999)), "Centro",
                 city, uf,
             ]  # fmt: skip

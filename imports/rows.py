@@ -166,20 +166,19 @@ def _parse_cliente(row: ParsedRow, values: dict) -> None:
             except ValidationError as exc:
                 row.error(name, _messages(exc))
                 del cliente[name]
-    # The model's own field rules (max_length, e-mail), without any query.
-    instance = Cliente(**cliente)
-    _clean_fields(row, instance, cliente)
+    # The model's own field rules (max_length, e-mail, choices), without any query.
+    _clean_fields(row, Cliente, cliente)
     row.cliente = cliente
 
 
-def _clean_fields(row: ParsedRow, instance, given: dict) -> None:
-    exclude = [f.name for f in instance._meta.fields if f.name not in given]
-    try:
-        instance.clean_fields(exclude=exclude)
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            row.error(name, " ".join(errors))
-            given.pop(name, None)
+def _clean_fields(row: ParsedRow, model, given: dict) -> None:
+    """Run each given field's own ``clean`` (as ``Model.clean_fields`` does), with no query."""
+    for name in list(given):
+        try:
+            given[name] = model._meta.get_field(name).clean(given[name], None)
+        except ValidationError as exc:
+            row.error(name, " ".join(exc.messages))
+            del given[name]
 
 
 def _parse_endereco(row: ParsedRow, values: dict) -> None:
@@ -207,7 +206,7 @@ def _parse_endereco(row: ParsedRow, values: dict) -> None:
             except ValidationError as exc:
                 row.error(name, _messages(exc))
                 del endereco[name]
-    _clean_fields(row, Endereco(**endereco), endereco)
+    _clean_fields(row, Endereco, endereco)
     if (
         "cep" in endereco
         and "uf" in endereco

@@ -31,6 +31,7 @@ from audit.choices import Action
 from audit.services import audit_record
 from common import replicas
 from imports import reader
+from imports.bulk_sql import insert_rows
 from imports.columns import applied_mapping, auto_mapping, resolve_mapping
 from imports.models import ImportJob, ImportRow, ImportStatus, OnConflict, Verdict
 from imports.planner import RowPlan, load_states, plan_row
@@ -307,7 +308,7 @@ def _process_batch(job: ImportJob, rows: list, seen: dict[str, int]) -> bool:
         plans = [plan_row(row, states.get(row.cpf), job.on_conflict, seen) for row in rows]
         if not job.dry_run:
             apply_plans(actor_id=job.owner_id, plans=plans)
-        ImportRow.objects.bulk_create(_record(job, plan) for plan in plans)
+        insert_rows(ImportRow, [_record(job, plan) for plan in plans])
         counts = dict.fromkeys(Verdict.values, 0)
         for plan in plans:
             counts[plan.verdict] += 1
@@ -321,16 +322,16 @@ def _process_batch(job: ImportJob, rows: list, seen: dict[str, int]) -> bool:
     return True
 
 
-def _record(job: ImportJob, plan: RowPlan) -> ImportRow:
-    return ImportRow(
-        job=job,
-        linha=plan.row.linha,
-        verdict=plan.verdict,
-        id_cliente=plan.id_cliente,
-        reasons=plan.reasons,
-        versao=plan.versao,
-        before=plan.before,
-    )
+def _record(job: ImportJob, plan: RowPlan) -> dict:
+    return {
+        "job_id": job.pk,
+        "linha": plan.row.linha,
+        "verdict": plan.verdict,
+        "id_cliente": plan.id_cliente,
+        "reasons": plan.reasons,
+        "versao": plan.versao,
+        "before": plan.before,
+    }
 
 
 def _finish(job: ImportJob, *, cancelled: bool, error: str = "") -> ImportJob:

@@ -9,7 +9,7 @@ commit with their cache invalidation; one audit event records the undo.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,14 +99,39 @@ def _undo_batch(user, batch: list[ImportRow], deleted, restored, refused) -> Non
             restored.append(row.id_cliente)
             touched.append(row.id_cliente)
     if to_delete:
+        # Anything else that now points at the client (an LGPD consent or legal
+        # hold, a merge) is a change made since the import: keep the client.
+        linked = _linked(to_delete)
+        refused.extend(pk for pk in to_delete if pk in linked)
+        to_delete = [pk for pk in to_delete if pk not in linked]
+    if to_delete:
         cpfs = list(Cliente.objects.filter(pk__in=to_delete).values_list("cpf", flat=True))
-        Telefone.objects.filter(cliente_id__in=to_delete).delete()
-        Endereco.objects.filter(cliente_id__in=to_delete).delete()
-        Cliente.objects.filter(pk__in=to_delete).delete()
+        # Raw deletes: the collector would load every row and send a signal
+        # (and queue a cache invalidation) per row; one invalidation follows.
+        with connection.cursor() as cursor:
+            for model, column in ((Telefone, "cliente_id"), (Endereco, "cliente_id"),
+                                  (Cliente, "id_cliente")):  # fmt: skip
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [to_delete])
         deleted.extend(to_delete)
         invalidate_on_commit(ids=to_delete, cpfs=cpfs)
     if touched:
         invalidate_on_commit(ids=touched)
+
+
+def _linked(ids: list[int]) -> set[int]:
+    """Return the clients of ``ids`` that rows of other tables (not addresses, phones) point at."""
+    linked: set[int] = set()
+    for relation in Cliente._meta.related_objects:
+        if relation.related_model in (Endereco, Telefone) or relation.many_to_many:
+            continue
+        field = relation.field.attname
+        linked.update(
+            relation.related_model._base_manager.filter(**{f"{field}__in": ids})
+            .values_list(field, flat=True)
+            .distinct()
+        )
+    return linked
 
 
 def _restore(user, row: ImportRow) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from clientes.cache import invalidate_on_commit
 from clientes.models import Cliente, Endereco, Telefone
+from imports.bulk_sql import insert_rows
 from imports.models import Verdict
 from imports.planner import RowPlan, json_value
 
@@ -67,27 +68,27 @@ def apply_plans(*, actor_id: int, plans: list[RowPlan]) -> None:
 def _create(actor_id: int, plans: list[RowPlan]) -> None:
     if not plans:
         return
-    clientes = [
-        Cliente(cpf=plan.row.cpf, created_by_id=actor_id, updated_by_id=actor_id, **plan.cliente)
-        for plan in plans
-    ]
-    Cliente.objects.bulk_create(clientes)
+    now = timezone.now()
+    ids = insert_rows(
+        Cliente,
+        [
+            {"cpf": plan.row.cpf, **plan.cliente, "created_by_id": actor_id,
+             "updated_by_id": actor_id, "created_at": now, "updated_at": now}
+            for plan in plans
+        ],
+    )  # fmt: skip
     enderecos, telefones = [], []
-    for plan, cliente in zip(plans, clientes, strict=True):
-        plan.id_cliente, plan.versao = cliente.pk, cliente.versao
+    for plan, id_cliente in zip(plans, ids, strict=True):
+        plan.id_cliente, plan.versao = id_cliente, 1
         if plan.endereco:
-            enderecos.append(Endereco(cliente_id=cliente.pk, principal=True, **plan.endereco))
+            enderecos.append({"cliente_id": id_cliente, "principal": True, **plan.endereco})
         for index, phone in enumerate(plan.telefones):
             telefones.append(
-                Telefone(
-                    cliente_id=cliente.pk,
-                    tipo=phone["tipo"],
-                    numero=phone["numero"],
-                    principal=index == 0,
-                )
-            )
-    Endereco.objects.bulk_create(enderecos)
-    Telefone.objects.bulk_create(telefones)
+                {"cliente_id": id_cliente, "tipo": phone["tipo"], "numero": phone["numero"],
+                 "principal": index == 0}
+            )  # fmt: skip
+    insert_rows(Endereco, enderecos)
+    insert_rows(Telefone, telefones)
 
 
 def _update(actor_id: int, plan: RowPlan, now) -> None:
