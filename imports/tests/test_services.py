@@ -311,3 +311,18 @@ def test_header_order_and_extra_columns_do_not_matter(gerente):
     header = ["Observação", *reversed(HEADER)]
     job = run(gerente, csv_bytes([person(Observação="x")], header=header), dry_run=False)
     assert job.created == 1
+
+
+def test_undo_keeps_a_created_client_that_got_a_legal_hold_since(gerente):
+    from lgpd.models import RetencaoLegal
+
+    rows = [person(), person()]
+    job = run(gerente, csv_bytes(rows), dry_run=False)
+    held = Cliente.objects.get(cpf=rows[1]["CPF"])
+    RetencaoLegal.objects.create(cliente=held, motivo="Processo judicial", ate=date(2040, 1, 1))
+
+    job = import_undo(user=gerente, job=job)
+
+    assert job.undo_refused_ids == [held.pk]
+    assert list(Cliente.objects.values_list("pk", flat=True)) == [held.pk]
+    assert RetencaoLegal.objects.filter(cliente=held).exists()

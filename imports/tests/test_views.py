@@ -131,3 +131,23 @@ def test_analista_imports_once_an_administrator_allows_it_in_configuracoes(
     client.force_login(analista)
     assert client.get("/clientes/importar/").status_code == 200
     assert "Importar clientes" in client.get("/clientes/").content.decode()
+
+
+def test_a_dry_run_never_tells_who_holds_a_cpf_to_whoever_may_not_see_cpfs(
+    client, analista, system_settings
+):
+    from clientes import services as clientes_services
+    from clientes.tests.factories import cliente_data
+
+    existing = clientes_services.cliente_create(actor=None, data=cliente_data())
+    system_settings(import_analista_allowed=True)
+    client.force_login(analista)
+    header = ["CPF", "Nome"]
+    _upload(client, csv_bytes([{"CPF": existing.cpf, "Nome": "Outro"}], header=header), "a.csv",
+            on_conflict="update")  # fmt: skip
+    job = ImportJob.objects.get()
+    mapping = {"col_0": "cpf", "col_1": "nome_completo"}
+    client.post(f"/clientes/importar/{job.pk}/mapeamento/", mapping)
+    page = client.get(f"/clientes/importar/{job.pk}/").content.decode()
+    assert "Atualizar" in page  # as the manual form says "CPF já cadastrado"
+    assert f"/clientes/{existing.pk}/" not in page
