@@ -80,12 +80,33 @@ def write_file(path: Path, rows: int, kind: str) -> None:
         workbook.save(path)
 
 
+def _cpu_seconds(process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
 def _child(target, args, queue) -> None:
-    """Run ``target(*args)`` in this fresh process; report seconds and peak RSS."""
+    """Run ``target(*args)`` in this fresh process; report seconds, peak RSS and CPU.
+
+    CPU seconds of this process and of its PostgreSQL backend say what the
+    phase costs whatever the machine's load: on idle cores the wall time is
+    about their sum.
+    """
+    import psutil
+    from django.db import connection
+
     setup_django_on_bench_database()
+    connection.ensure_connection()
+    backend = psutil.Process(connection.connection.info.backend_pid)
+    me = psutil.Process()
+    cpu_before = (_cpu_seconds(me), _cpu_seconds(backend))
     began = time.perf_counter()
     result = target(*args)
     seconds = time.perf_counter() - began
+    result["cpu"] = (
+        _cpu_seconds(me) - cpu_before[0],
+        _cpu_seconds(backend) - cpu_before[1],
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put((seconds, peak_mb, result))
 
@@ -161,16 +182,19 @@ def main() -> None:
         job.save(update_fields=["status"])
         return job
 
-    results = []
+    results, applied = [], []
     for name, dry_run, on_conflict in (("dry run", True, "skip"), ("apply", False, "skip"),
                                        ("re-run (update)", False, "update")):  # fmt: skip
         job = queued(dry_run, on_conflict)
         seconds, peak_mb, result = in_child(run_job, str(job.pk))
         results.append((name, seconds, peak_mb, result))
         print(name, f"{seconds:.1f} s", f"{peak_mb:.0f} MB", result, file=sys.stderr)
-        if name == "apply":
-            applied = job
-    seconds, peak_mb, result = in_child(undo_job, str(applied.pk), user.pk)
+        if not dry_run:
+            applied.append(job)
+    # Undo the re-run (it updated the seeded clients whose CPFs the file
+    # shares, if any) and then the apply: the database is left as it was.
+    for job in reversed(applied):
+        seconds, peak_mb, result = in_child(undo_job, str(job.pk), user.pk)
     results.append(("undo", seconds, peak_mb, result))
     assert Cliente.objects.count() == clients_before, "undo left clients behind"
 
@@ -182,14 +206,15 @@ def main() -> None:
         rows.append([
             name, f"{args.rows:,}", " / ".join(f"{c:,}" for c in result["counts"]),
             seconds, f"{args.rows / seconds:,.0f}",
-            f"{seconds / target:.2f}" if target else "-", peak_mb,
-            f"{peak_mb / MEMORY_TARGET_MB:.2f}",
+            f"{seconds / target:.2f}" if target else "-", result["cpu"][0], result["cpu"][1],
+            peak_mb, f"{peak_mb / MEMORY_TARGET_MB:.2f}",
         ])  # fmt: skip
     print_table(
         f"Import of {args.rows:,} rows ({args.kind}, {size_mb:.1f} MB) into {clients_before:,} "
         f"clients (commit {commit}, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f})",
-        ["phase", "rows", "created / updated / unchanged / invalid", "wall (s)", "rows/s",
-         "ratio to target", "worker peak RSS (MB)", "ratio to 300 MB"],
+        ["phase", "rows", "created / updated / unchanged / invalid (undo: refused)",
+         "wall (s)", "rows/s", "ratio to target", "worker CPU (s)", "PostgreSQL CPU (s)",
+         "worker peak RSS (MB)", "ratio to 300 MB"],
         rows,
     )  # fmt: skip
 
