@@ -119,6 +119,15 @@ def _limited(rows: Iterator[tuple[int, list[str]]], width: int):
     for number, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
+        end = len(cells)
+        while not cells[end - 1].strip():
+            end -= 1  # trailing blank cells (a non-blank one exists)
+        if end > MAX_COLUMNS:
+            raise FileRefused(
+                _("A linha %(linha)s tem mais de %(max)s colunas.")
+                % {"linha": number, "max": MAX_COLUMNS},
+                code="colunas_demais",
+            )
         seen += 1
         if seen > MAX_ROWS:
             raise FileRefused(
@@ -245,12 +254,6 @@ def _csv_sheet(path: Path):
             try:
                 for cells in reader:
                     number += 1
-                    if len(cells) > MAX_COLUMNS:
-                        raise FileRefused(
-                            _("A linha %(linha)s tem mais de %(max)s colunas.")
-                            % {"linha": number, "max": MAX_COLUMNS},
-                            code="colunas_demais",
-                        )
                     yield number, cells
             except csv.Error as exc:
                 raise _csv_refused(exc, number + 1) from exc
@@ -349,19 +352,7 @@ def _xlsx_sheet(path: Path):
         _number, first = next(rows, (1, []))
         header = _check_header(first)
 
-        def data():
-            for number, cells in rows:
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                if len(cells) > MAX_COLUMNS:
-                    raise FileRefused(
-                        _("A linha %(linha)s tem mais de %(max)s colunas.")
-                        % {"linha": number, "max": MAX_COLUMNS},
-                        code="colunas_demais",
-                    )
-                yield number, cells
-
-        yield Sheet(kind=KIND_XLSX, header=header, rows=_limited(data(), len(header)))
+        yield Sheet(kind=KIND_XLSX, header=header, rows=_limited(rows, len(header)))
     finally:
         workbook.close()
         handle.close()
