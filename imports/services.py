@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path, PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -200,6 +202,11 @@ def import_apply(*, user, source: ImportJob, on_conflict: str | None = None) -> 
         raise ValidationError(
             _("Só uma simulação concluída pode ser aplicada."), code="import_not_dry_run"
         )
+    if source.applications.exists():
+        raise ValidationError(
+            _("Esta simulação já foi aplicada. Para importar de novo, envie o arquivo outra vez."),
+            code="import_applied",
+        )
     on_conflict = on_conflict or source.on_conflict
     if on_conflict not in OnConflict.values:
         raise ValidationError({"on_conflict": [_("Use skip, update ou fill_blanks.")]})
@@ -347,6 +354,10 @@ def _finish(job: ImportJob, *, cancelled: bool, error: str = "") -> ImportJob:
         final.error = error
         final.finished_at = timezone.now()
         final.save(update_fields=["status", "error", "finished_at"])
+        if not final.dry_run:
+            # The spreadsheet holds personal data and is not needed once
+            # applied (undo works from the rows): it goes after the commit.
+            transaction.on_commit(partial(_delete_file, final.file.name))
         ids = dict(
             ImportRow.objects.filter(
                 job=final, verdict__in=(Verdict.CREATE, Verdict.UPDATE)
@@ -387,6 +398,11 @@ def _finish(job: ImportJob, *, cancelled: bool, error: str = "") -> ImportJob:
         final.status,
     )
     return final
+
+
+def _delete_file(name: str) -> None:
+    if name and default_storage.exists(name):
+        default_storage.delete(name)
 
 
 def import_fail(*, job_id, message: str) -> None:

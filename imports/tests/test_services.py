@@ -290,6 +290,8 @@ def test_apply_a_dry_run_then_undo(gerente):
     assert Cliente.objects.count() == 2
     with pytest.raises(ValidationError):
         services.import_apply(user=gerente, source=job)  # not a dry run
+    with pytest.raises(ValidationError, match="já foi aplicada"):
+        services.import_apply(user=gerente, source=dry)
     import_undo(user=gerente, job=job)
     assert Cliente.objects.count() == 0
 
@@ -326,3 +328,13 @@ def test_undo_keeps_a_created_client_that_got_a_legal_hold_since(gerente):
     assert job.undo_refused_ids == [held.pk]
     assert list(Cliente.objects.values_list("pk", flat=True)) == [held.pk]
     assert RetencaoLegal.objects.filter(cliente=held).exists()
+
+
+def test_the_uploaded_file_is_deleted_once_applied(gerente, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    dry = run(gerente, csv_bytes([person()]))
+    assert default_storage.exists(dry.file.name)  # kept for the apply step
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_apply(user=gerente, source=dry)
+    assert not default_storage.exists(dry.file.name)
