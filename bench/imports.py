@@ -41,7 +41,7 @@ CITIES = [("São Paulo", "SP", "01310"), ("Rio de Janeiro", "RJ", "20040"),
 
 
 def _cpf(n: int) -> str:
-    from clientes.br import cpf_check_digits
+    from common.br import cpf_check_digits
 
     base = f"{n:09d}"
     return base + cpf_check_digits(base)

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
@@ -316,8 +317,6 @@ def _cell_text(value) -> str:
 
 @contextmanager
 def _xlsx_sheet(path: Path):
-    from openpyxl import load_workbook  # heavy: only when a spreadsheet comes
-
     _check_zip(path)
     handle = path.open("rb")  # a file object: openpyxl would judge a path by its extension
     try:

@@ -1,7 +1,7 @@
 """Turn one row of a file into registry values, checked by the registry's own rules.
 
 Each value goes through what a manual create uses: the normalisers of
-``clientes.br`` (CPF check digits, phone DDD, CEP), the rules of
+``common.br`` (CPF check digits, phone DDD, CEP), the rules of
 ``clientes.validators`` and the model fields' own validation
 (``clean_fields``: lengths, e-mail, UF and sexo choices). Nothing here reads
 the database: the planner compares with the clients already registered.
@@ -18,10 +18,10 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from clientes.br import normalize_cep, normalize_cpf, normalize_phone, only_digits
 from clientes.choices import Sexo, TipoTelefone
 from clientes.models import Cliente, Endereco
 from clientes.validators import validate_data_nascimento, validate_nome, validate_texto
+from common.br import normalize_cep, normalize_cpf, normalize_phone, only_digits
 from imports.columns import FIELDS
 
 CLIENTE_FIELDS = ("nome_completo", "nome_social", "data_nascimento", "sexo", "nome_mae", "email")

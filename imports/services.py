@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from functools import partial
 from pathlib import Path, PurePath
 
+from celery import signature
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -46,6 +47,8 @@ IMPORT_PERMISSION = "imports.add_importjob"
 SYNC_ROW_LIMIT = 2_000  # more rows than this run in the background
 BATCH_SIZE = 1_000
 FIRST_ERRORS = 20
+# The Celery name of ``imports.tasks.import_run_task`` (tasks import this module).
+IMPORT_RUN_TASK = "imports.import_run"
 
 
 def may_import(user) -> bool:
@@ -234,9 +237,7 @@ def _run_inline(job: ImportJob) -> None:
 
 
 def _enqueue(job_id) -> None:
-    from imports.tasks import import_run_task
-
-    import_run_task.delay(str(job_id))
+    signature(IMPORT_RUN_TASK, args=(str(job_id),)).delay()
 
 
 def import_cancel(*, user, job: ImportJob) -> ImportJob:

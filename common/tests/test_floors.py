@@ -20,6 +20,7 @@ FLOORS = {
     "reports": 4,
     "lgpd": 4,
     "webhooks": 4,
+    "imports": 4,
     "monitoring": 5,
     "config": 6,
 }
