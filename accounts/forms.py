@@ -193,6 +193,7 @@ class SystemSettingsForm(forms.ModelForm):
             "bulk_row_limit",
             "bulk_sync_row_limit",
             "bulk_analista_allowed",
+            "import_analista_allowed",
         ]
 
 

@@ -150,6 +150,11 @@ class SystemSettings(models.Model):
         default=False,
         help_text=_("Inativar e reativar todos os clientes de uma pesquisa."),
     )
+    import_analista_allowed = models.BooleanField(
+        _("analistas podem importar clientes"),
+        default=False,
+        help_text=_("Importar planilhas de clientes (CSV ou XLSX) em Clientes → Importar."),
+    )
     updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
     updated_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

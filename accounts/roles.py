@@ -38,6 +38,8 @@ ROLE_PERMISSIONS = {
         "clientes.add_bulkaction",
         # Find and merge probable duplicates (/clientes/duplicados/).
         "duplicates.merge_clientes",
+        # Import clients from spreadsheets (imports).
+        "imports.add_importjob",
     ],
     ADMINISTRADOR: None,  # None: every permission of the project's apps
     # Answers data subjects: finds and reads clients (full CPF, blocked ones
@@ -52,7 +54,7 @@ ROLE_PERMISSIONS = {
 
 ADMIN_APPS = (
     "accounts", "clientes", "reports", "audit", "django_celery_beat", "monitoring", "lgpd",
-    "webhooks", "duplicates",
+    "webhooks", "duplicates", "imports",
 )  # fmt: skip
 
 

@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     CLIENTE_BULK_REACTIVATE = "cliente.bulk_reactivate", _("Clientes de uma pesquisa reativados")
     CLIENTE_MERGE = "cliente.merge", _("Clientes duplicados unificados")
     DUPLICADO_DISMISS = "cliente.duplicate_dismiss", _("Par marcado como não duplicado")
+    CLIENTE_IMPORT = "cliente.import", _("Clientes importados de planilha")
+    CLIENTE_IMPORT_DRY_RUN = "cliente.import_dry_run", _("Planilha de clientes simulada")
+    CLIENTE_IMPORT_UNDO = "cliente.import_undo", _("Importação de clientes desfeita")
     # Clients: reads
     CLIENTE_VIEW = "cliente.view", _("Perfil de cliente visualizado")
     CLIENTE_SEARCH = "cliente.search", _("Pesquisa de clientes")

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("accounts.mfa.api.urls")),
+    path("", include("imports.api.urls")),
     path("", include("clientes.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("audit.api.urls")),

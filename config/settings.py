@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "idempotency",
     "webhooks",
     "duplicates",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -382,6 +383,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+# Largest spreadsheet a client import accepts; nginx's client_max_body_size
+# (deploy/nginx) must stay at least this.
+IMPORTS_MAX_FILE_MB = env.int("IMPORTS_MAX_FILE_MB", default=20)
 
 # --- REST API --------------------------------------------------------------
 

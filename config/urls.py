@@ -22,6 +22,7 @@ urlpatterns = [
     path("conta/", include("accounts.urls")),
     path("conta/", include("accounts.mfa.urls")),
     path("clientes/duplicados/", include("duplicates.urls")),
+    path("clientes/importar/", include("imports.urls")),
     path("clientes/", include("clientes.urls")),
     path("relatorios/", include("reports.urls")),
     path("metricas/", include("monitoring.urls")),

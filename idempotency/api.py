@@ -100,8 +100,14 @@ def _captured(response) -> tuple[HttpResponse, bytes]:
     return copy, body
 
 
-def idempotent(handler):
-    """Decorate an APIView's ``post``: honour the Idempotency-Key header."""
+def idempotent(handler=None, *, fingerprint=_fingerprint):
+    """Decorate an APIView's ``post``: honour the Idempotency-Key header.
+
+    ``fingerprint(request)`` tells two requests apart; a multipart upload
+    passes its own (the raw body of a parsed upload cannot be read again).
+    """
+    if handler is None:
+        return lambda view_handler: idempotent(view_handler, fingerprint=fingerprint)
 
     @wraps(handler)
     def wrapper(view, request, *args, **kwargs):
@@ -121,7 +127,7 @@ def idempotent(handler):
             )
         try:
             record, owned = services.idempotency_claim(
-                user=request.user, key=key, fingerprint=_fingerprint(request)
+                user=request.user, key=key, fingerprint=fingerprint(request)
             )
         except services.IdempotencyKeyReused as exc:
             raise IdempotencyKeyReused() from exc

@@ -21,6 +21,7 @@ FLOORS = {
     "lgpd": 4,
     "webhooks": 4,
     "duplicates": 4,
+    "imports": 4,
     "monitoring": 5,
     "config": 6,
 }

@@ -38,6 +38,21 @@ RULE_CODES = frozenset(
         "bulk_limit",  # ... and not more clients than the configured limit
         "nome_duplicado",  # one name per saved search of a user
         "finalidade_invalida",  # a consent purpose: lower-case letters, digits, _
+        # What a spreadsheet holds (imports): its format, encoding, bounds and header.
+        "arquivo_vazio",
+        "arquivo_invalido",
+        "formato_nao_suportado",
+        "codificacao_invalida",
+        "linha_grande",
+        "celula_grande",
+        "colunas_demais",
+        "linhas_demais",
+        "sem_cabecalho",
+        "cabecalho_invalido",
+        "csv_malformado",
+        "xlsx_invalido",
+        "xlsx_grande",
+        "mapeamento_invalido",  # a JSON object naming the file's columns
     }
 )
 
