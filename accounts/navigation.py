@@ -2,7 +2,8 @@
 
 Sections are URL names, so a feature that is not installed (NoReverseMatch) is
 simply absent, as on the dashboard. The current section is the one whose URL
-is the longest prefix of the request path (Métricas lives under Relatórios).
+is the longest prefix of the request path (Duplicados and Importações live
+under Clientes).
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ class Section:
 
 SECTIONS = (
     Section(_("Clientes"), "clientes:search", "clientes.view_cliente"),
+    Section(_("Importações"), "imports:history", "imports.add_importjob"),
+    Section(_("Duplicados"), "duplicates:list", "duplicates.merge_clientes"),
     Section(_("Relatórios"), "reports:index", "clientes.view_cliente"),
     Section(_("Métricas"), "monitoring:metricas", "monitoring.view_dailyusage"),
     Section(_("Usuários"), "accounts:user_list", "accounts.change_user"),

@@ -8,6 +8,7 @@ class ClientesConfig(AppConfig):
 
     def ready(self):
         from audit import hooks
+        from clientes import tasks  # noqa: F401 - registered: clientes.bulk sends it by name
         from clientes.cache import signals
         from clientes.cache.schedule import ensure_reconcile_schedule
         from clientes.models import Cliente, Endereco, MissedInvalidation, Telefone

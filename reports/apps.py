@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Relatórios e exportações"
 
     def ready(self):
+        from reports import tasks  # noqa: F401 - registered: reports.services sends it by name
         from reports.models import ExportJob
         from reports.receivers import delete_export_file
         from reports.schedule import ensure_housekeeping_schedule

@@ -74,6 +74,7 @@ def test_navigation_marks_the_section_and_folds_on_phones(analyst_page):
     expect(nav.get_by_role("link", name="Relatórios")).to_be_visible()
     expect(nav.get_by_role("link", name="Usuários")).to_have_count(0)  # not an analyst's
     expect(nav.get_by_role("link", name="Métricas")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Duplicados")).to_have_count(0)
     nav.get_by_role("link", name="Relatórios").click()
     expect(nav.get_by_role("link", name="Relatórios")).to_have_attribute("aria-current", "page")
     page.locator(".user-menu summary").click()  # Minhas exportações from any page's header
@@ -93,6 +94,11 @@ def test_managers_see_their_sections(page, live_server, gerente):
     nav = page.get_by_role("navigation", name="Seções")
     expect(nav.get_by_role("link", name="Métricas")).to_be_visible()
     expect(nav.get_by_role("link", name="Auditoria")).to_have_count(0)
+    nav.get_by_role("link", name="Duplicados").click()
+    expect(nav.get_by_role("link", name="Duplicados")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Clientes")).not_to_have_attribute("aria-current", "page")
+    nav.get_by_role("link", name="Importações").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Importa")
 
 
 def test_header_search_and_slash_shortcut_from_any_page(analyst_page, live_server):
