@@ -5,6 +5,8 @@ formats, unknown fields); every write, and the rules that need the database
 (CPF uniqueness, the version check), go through ``clientes.services``.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -106,7 +108,28 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
-class EnderecoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class FieldsOnceMixin:
+    """Build a ModelSerializer's fields once per class; every instance gets a copy.
+
+    ``ModelSerializer.get_fields`` inspects the model and builds every field
+    from scratch on each serializer instance (and each nested one): most of a
+    profile GET's serialization CPU. The answer depends only on the class
+    (Meta and declared fields), so it is built once; each instance still gets
+    fresh, unbound fields (DRF's own deep copy re-instantiates them, as
+    ``Serializer.get_fields`` does with declared fields), so nothing bound to
+    one request (parent, context, read_only set per user) is shared.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        template = cls.__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()
+            cls._fields_template = template
+        return copy.deepcopy(template)
+
+
+class EnderecoSerializer(FieldsOnceMixin, StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1,
         help_text=_("Envie o id para alterar um endereço existente; sem id, um novo é criado."),
@@ -139,7 +162,7 @@ class EnderecoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return _django_rule(normalize_cep)(value)
 
 
-class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class TelefoneSerializer(FieldsOnceMixin, StrictFieldsMixin, serializers.ModelSerializer):
     id = serializers.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1,
         help_text=_("Envie o id para alterar um telefone existente; sem id, um novo é criado."),
@@ -165,7 +188,7 @@ class TelefoneSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return _django_rule(normalize_phone)(value)
 
 
-class ClienteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ClienteSerializer(FieldsOnceMixin, StrictFieldsMixin, serializers.ModelSerializer):
     cpf = IdentifierField(
         max_length=14,
         pattern=CPF_PATTERN,
