@@ -10,6 +10,7 @@ one is skipped rather than breaking the whole scrape.
 import logging
 import time
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_redis import get_redis_connection
@@ -20,9 +21,10 @@ from monitoring.task_metrics import broker_redis, read_task_metrics
 
 logger = logging.getLogger(__name__)
 
-# Celery's default queue; the Redis transport keeps it as a list of that name,
-# and the messages delivered to workers but not yet acknowledged in a hash.
-CELERY_QUEUES = ("celery",)
+# Celery's default queue and the exports' own (settings.CELERY_TASK_ROUTES);
+# the Redis transport keeps each as a list of that name, and the messages
+# delivered to workers but not yet acknowledged in a hash.
+CELERY_QUEUES = ("celery", settings.EXPORTS_QUEUE)
 UNACKED_KEY = "unacked"
 
 
@@ -198,6 +200,40 @@ class ConsistencyCollector:
             )
 
 
+class ReplicaCollector:
+    """Each read replica's lag as this app node measures it (common/replicas.py).
+
+    Zero when the replica has replayed all it received, so an idle system shows
+    no lag (postgres_exporter's pg_replication_lag_seconds grows with the time
+    since the last write). ``gestao_replica_up`` is 0 when the replica is
+    unreachable or further behind than REPLICA_MAX_LAG_SECONDS: out of the
+    rotation, its reads served by the primary. Both families are always
+    declared (empty without DATABASE_REPLICA_URLS).
+    """
+
+    def collect(self):
+        from common import replicas
+
+        lags = _probe("replicas", replicas.status) or {}
+        lag = GaugeMetricFamily(
+            "gestao_replica_lag_seconds",
+            "Atraso de cada réplica de leitura do PostgreSQL, medido pelo app.",
+            labels=["replica"],
+        )
+        up = GaugeMetricFamily(
+            "gestao_replica_up",
+            "Réplica de leitura em uso (1) ou fora da rotação (0: inacessível ou atrasada).",
+            labels=["replica"],
+        )
+        for alias, seconds in sorted(lags.items()):
+            if seconds is not None:
+                lag.add_metric([alias], seconds)
+            in_rotation = seconds is not None and seconds <= replicas.max_lag()
+            up.add_metric([alias], 1 if in_rotation else 0)
+        yield lag
+        yield up
+
+
 def scrape_registry() -> CollectorRegistry:
     """Return a registry of the scrape-time collectors (kept apart from the
     per-process ones, which gunicorn's multiprocess mode aggregates)."""
@@ -209,6 +245,7 @@ def scrape_registry() -> CollectorRegistry:
         CeleryTaskCollector(),
         ExportCollector(),
         ConsistencyCollector(),
+        ReplicaCollector(),
     )
     for collector in collectors:
         registry.register(collector)

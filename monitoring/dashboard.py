@@ -141,6 +141,74 @@ PANELS = [
             )
         ],
     ),
+    # Several app nodes (the ha profile): per-route rate, each node, replicas,
+    # Redis failovers. pg_* and redis_* come from the exporters of
+    # docker-compose.yml's ha profile, up from Prometheus itself.
+    (
+        "Requisições por view",
+        "reqps",
+        [
+            (
+                "{{view}}",
+                "sum by (view) "
+                "(rate(django_http_requests_total_by_view_transport_method_total[5m]))",
+            )
+        ],
+    ),
+    (
+        "Nós web: no ar e requisições por nó",
+        "short",
+        [
+            ("{{instance}} no ar", 'up{job="gestao-web"}'),
+            (
+                "{{instance}} req/s",
+                "sum by (instance) (rate(django_http_responses_total_by_status_total[5m]))",
+            ),
+        ],
+    ),
+    (
+        "Importações (tarefas por situação)",
+        "ops",
+        [
+            (
+                "{{task}} {{state}}",
+                'sum by (task, state) (rate(gestao_celery_tasks_total{task=~"imports\\..*"}[5m]))',
+            )
+        ],
+    ),
+    (
+        "Réplicas do PostgreSQL: atraso",
+        "s",
+        [
+            ("app: {{replica}}", "gestao_replica_lag_seconds"),
+            (
+                "exporter: {{instance}}",
+                "pg_replication_lag_seconds and pg_replication_is_replica == 1",
+            ),
+        ],
+    ),
+    (
+        "Réplicas do PostgreSQL: em uso e conectadas",
+        "short",
+        [
+            ("em uso {{replica}}", "min by (replica) (gestao_replica_up)"),
+            ("slot ativo {{slot_name}}", "pg_replication_slot_slot_is_active"),
+            ("PostgreSQL no ar {{instance}}", "pg_up"),
+        ],
+    ),
+    (
+        "Redis: failovers (Sentinel) e réplicas",
+        "short",
+        [
+            (
+                "failovers em 1 h",
+                "max by (master_name) (changes(redis_sentinel_master_config_epoch[1h]))",
+            ),
+            ("réplicas ok", "min by (master_name) (redis_sentinel_master_ok_slaves)"),
+            ("sentinelas ok", "min by (master_name) (redis_sentinel_master_ok_sentinels)"),
+            ("Redis no ar {{instance}}", "redis_up"),
+        ],
+    ),
 ]
 
 

@@ -47,7 +47,8 @@ def test_nginx_is_the_only_public_entry_and_renders_the_repository_config():
         for name, svc in services.items()
         if any(not str(port).startswith("127.0.0.1:") for port in svc.get("ports", []))
     }
-    assert public == {"nginx"}
+    # One entry per topology: the single-node nginx, and the ha profile's.
+    assert public == {"nginx", "ha-nginx"}
     nginx = services["nginx"]
     assert sorted(nginx["ports"]) == ["443:443", "80:80"]
     assert "./deploy/nginx/templates:/etc/nginx/templates:ro" in nginx["volumes"]
