@@ -134,6 +134,57 @@ def _run(client, requests, tokens, rng) -> dict[str, dict]:
     return out
 
 
+@contextlib.contextmanager
+def without_cuts():
+    """Run the code as it was before this benchmark's CPU cuts (issue #15 §6).
+
+    Restores, in this process, what the cuts replaced: django-filter's deep
+    copy of every declared filter and form field per search, and DRF's
+    per-instance field building of the client serializers. ``--compare``
+    alternates batches with and without, so both see the same machine: CPU
+    time too grows when other processes fight for the cores and caches.
+    """
+    from clientes.api.serializers import FieldsOnceMixin
+    from clientes.filters import ClienteFilterSet
+
+    filters = ClienteFilterSet.base_filters
+    form_class = ClienteFilterSet.__dict__.get("_form_class")
+    fields = form_class.base_fields if form_class is not None else None
+    get_fields = FieldsOnceMixin.get_fields
+    ClienteFilterSet.base_filters = dict(filters)
+    if form_class is not None:
+        form_class.base_fields = dict(fields)
+    FieldsOnceMixin.get_fields = lambda self: super(FieldsOnceMixin, self).get_fields()
+    try:
+        yield
+    finally:
+        ClienteFilterSet.base_filters = filters
+        if form_class is not None:
+            form_class.base_fields = fields
+        FieldsOnceMixin.get_fields = get_fields
+
+
+def _compare(client, requests, tokens, rng, batch: int = 50) -> dict[str, dict]:
+    """Return {"before": results, "after": results} over the same requests,
+    in alternating batches (ABBA, so a drift in machine load cancels out)."""
+    merged: dict[str, dict] = {"before": {}, "after": {}}
+    for index, start in enumerate(range(0, len(requests), batch)):
+        chunk = requests[start : start + batch]
+        order = ("before", "after") if index % 2 == 0 else ("after", "before")
+        for variant in order:
+            if variant == "before":
+                with without_cuts():
+                    results = _run(client, chunk, tokens, rng)
+            else:
+                results = _run(client, chunk, tokens, rng)
+            for kind, stats in results.items():
+                into = merged[variant].setdefault(kind, {"cpu": [], "wall": [], "db": 0.0})
+                into["cpu"] += stats["cpu"]
+                into["wall"] += stats["wall"]
+                into["db"] += stats["db"]
+    return merged
+
+
 # Where a sample's CPU goes: the first category (in this order) with a frame
 # of the sample's stack whose "path:function" contains one of its needles. The
 # order makes an audit INSERT count as audit, not as SQL.
@@ -228,6 +279,36 @@ def _profile(client, requests, tokens, rng) -> tuple[list[list], list[list]]:
     return categories, top
 
 
+def _print_comparison(compared: dict, load_before: float, load_after: float) -> None:
+    rows = []
+    totals = {"before": [0.0, 0.0, 0], "after": [0.0, 0.0, 0]}
+    for kind, _share in (*MIX,):
+        row = [kind]
+        for variant in ("before", "after"):
+            stats = compared[variant][kind]
+            n = len(stats["cpu"])
+            totals[variant][0] += sum(stats["cpu"])
+            totals[variant][1] += stats["db"]
+            totals[variant][2] += n
+            row += [sum(stats["cpu"]) / n, stats["db"] / n]
+        row.append(f"{row[3] / row[1]:.2f}")
+        rows.append([row[0], len(compared["after"][kind]["cpu"]), *row[1:]])
+    mix = []
+    for variant in ("before", "after"):
+        cpu, db, n = totals[variant]
+        mix += [cpu / n, db / n]
+    rows.append(["mix (40/40/20)", totals["after"][2], *mix, f"{mix[2] / mix[0]:.2f}"])
+    print_table(
+        f"CPU per API request before/after the cuts, alternating batches in one process "
+        f"(commit {git_commit()}, load avg {load_before:.2f} before / {load_after:.2f} after)",
+        [
+            "kind", "n each", "app CPU ms before", "PostgreSQL CPU ms before",
+            "app CPU ms after", "PostgreSQL CPU ms after", "app after / before",
+        ],
+        rows,
+    )  # fmt: skip
+
+
 def django_path() -> str:
     import django
 
@@ -239,6 +320,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1500, help="measured requests")
     parser.add_argument("--users", type=int, default=20, help="API users (tokens) in rotation")
     parser.add_argument("--profile", action="store_true", help="also sample where the CPU goes")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also measure the code before the CPU cuts, in alternating batches",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -261,6 +347,10 @@ def main() -> int:
             _run(client, requests, tokens, rng)  # warm: caches, connections, imports
             results = _run(client, requests, tokens, rng)
             profile = _profile(client, requests, tokens, rng) if args.profile else None
+            if args.compare:
+                with without_cuts():
+                    _run(client, requests[:100], tokens, rng)  # warm the old path too
+                compared = _compare(client, requests, tokens, rng)
         load_after = os.getloadavg()[0]
     rows = []
     total_cpu = total_db = 0.0
@@ -293,6 +383,8 @@ def main() -> int:
         f"at most {cores_rps:.0f} requests/s on 2 cores if nothing else ran (no HTTP server, "
         "no Redis server CPU counted)."
     )
+    if args.compare:
+        _print_comparison(compared, load_before, load_after)
     if profile:
         categories, top = profile
         print_table(
