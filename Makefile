@@ -45,12 +45,15 @@ test: test-prerequisites lint
 bench-seed: $(STAMP)
 	@$(PY) -m bench.seed
 
-# Search, cache and export benchmarks in sequence (minutes); bench.registry,
-# bench.audit and bench.load run on their own (see bench/README.md).
+# Search, cache, export, registry and CPU-per-request benchmarks in sequence
+# (each starts what it needs); bench.load, bench.audit, bench.bulk and
+# bench.lgpd run on their own (long or writing; see bench/README.md).
 bench: bench-seed
 	$(PY) -m bench.search
 	$(PY) -m bench.cache
 	$(PY) -m bench.export
+	$(PY) -m bench.registry
+	$(PY) -m bench.cpu
 
 # Self-signed certificate for the compose nginx (deploy/certs, git-ignored).
 cert:

@@ -22,7 +22,13 @@ import random
 import threading
 import time
 
-from bench.common import git_commit, print_table, setup_django_on_bench_database, summarize
+from bench.common import (
+    bench_services,
+    git_commit,
+    print_table,
+    setup_django_on_bench_database,
+    summarize,
+)
 
 SEARCHES = [
     {"q": "maria silva"}, {"q": "jose santos"}, {"nome": "ana paula"}, {"q": "oliveira"},
@@ -130,7 +136,7 @@ def _reactivate(user, ids: list[int]) -> dict:
     return {**_timed_run(job), "snapshot_s": time.perf_counter() - began}
 
 
-def main() -> None:
+def _main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50_000)
     parser.add_argument("--searchers", type=int, default=2)
@@ -191,6 +197,13 @@ def main() -> None:
         ["searches", "n", "p50 ms", "p95 ms", "p99 ms", "errors"],
         search_rows,
     )
+
+
+def main() -> None:
+    # PostgreSQL/Redis started (embedded) if DATABASE_URL/REDIS_URL are unset,
+    # the bench database built if missing: runs on a fresh clone.
+    with bench_services():
+        return _main()
 
 
 if __name__ == "__main__":

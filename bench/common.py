@@ -6,6 +6,8 @@ import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,16 +15,36 @@ BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "gestao_clientes_bench")
 BENCH_CLIENTS = int(os.environ.get("BENCH_CLIENTS", "1000000"))
 
 
-def setup_django_on_bench_database() -> None:
-    """Point Django at BENCH_DATABASE (production-like settings) and set it up."""
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gestao_clientes")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+def _production_like_env() -> None:
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("HTTPS_ONLY", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
     os.environ.setdefault("JWT_SIGNING_KEY", "bench-jwt-" + "y" * 60)
+
+
+@contextmanager
+def bench_services() -> Iterator[str]:
+    """Start what an in-process benchmark needs and yield the bench database URL.
+
+    PostgreSQL and Redis are the ones of DATABASE_URL/REDIS_URL, or embedded
+    ones started here (and stopped on exit); the benchmark database is built
+    (migrated, seeded) if missing, so the benchmark runs on a fresh clone.
+    """
+    from bench.seed import ensure_bench_database
+    from devstack.services import data_services
+
+    _production_like_env()  # ensure_bench_database's migrate loads the settings
+    with data_services():
+        yield ensure_bench_database()
+
+
+def setup_django_on_bench_database() -> None:
+    """Point Django at BENCH_DATABASE (production-like settings) and set it up."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gestao_clientes")
+    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    _production_like_env()
     import django
 
     django.setup()

@@ -22,6 +22,7 @@ import threading
 import time
 
 from bench.common import (
+    bench_services,
     git_commit,
     print_table,
     setup_django_on_bench_database,
@@ -111,7 +112,7 @@ def _probe(stop: threading.Event, ids: list[int], samples: list[float], errors: 
         connection.close()
 
 
-def main() -> None:
+def _main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_000)
@@ -182,6 +183,13 @@ def main() -> None:
             ["restored afterwards", str(not args.keep)],
         ],
     )  # fmt: skip
+
+
+def main() -> None:
+    # PostgreSQL/Redis started (embedded) if DATABASE_URL/REDIS_URL are unset,
+    # the bench database built if missing: runs on a fresh clone.
+    with bench_services():
+        return _main()
 
 
 if __name__ == "__main__":
