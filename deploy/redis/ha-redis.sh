@@ -12,6 +12,7 @@
 #   default     off: nobody connects anonymously
 set -eu
 announce="$1"
+replicaof="${2:-}"  # read before `set --` below replaces the arguments
 umask 077
 cat > /tmp/users.acl <<ACL
 user default off
@@ -24,7 +25,7 @@ set -- --aclfile /tmp/users.acl --appendonly yes \
     --maxmemory 1gb --maxmemory-policy volatile-lru \
     --masteruser replica --masterauth "$REDIS_HA_PASSWORD" \
     --replica-announce-ip "$announce"
-if [ -n "${2:-}" ]; then
-    set -- "$@" --replicaof "$2" 6379
+if [ -n "$replicaof" ]; then
+    set -- "$@" --replicaof "$replicaof" 6379
 fi
 exec redis-server "$@"
