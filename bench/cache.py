@@ -100,6 +100,9 @@ class Server:
             "GUNICORN_WORKERS": "2",
             "LOG_LEVEL": "WARNING",
         }
+        # .data/ exists only once an embedded service ran: not on a fresh
+        # clone pointed at DATABASE_URL/REDIS_URL.
+        (ROOT / ".data").mkdir(exist_ok=True)
         self.log = open(ROOT / ".data" / "bench-cache-gunicorn.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
