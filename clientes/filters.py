@@ -169,7 +169,9 @@ class _ShallowFilterCopies(dict):
 
 
 def _copy_filter(filter_):
-    clone = copy.copy(filter_)
+    # copy.copy without its generic __reduce_ex__ path (filters are plain objects).
+    clone = object.__new__(type(filter_))
+    clone.__dict__.update(filter_.__dict__)
     if clone.method is not None:
         # Setting ``method`` binds a new FilterMethod to the copy (the shallow
         # copy's still points at the declared filter, which has no parent).
