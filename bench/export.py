@@ -95,10 +95,16 @@ def _start_worker(*, fresh_process: bool) -> subprocess.Popen:
     version of this benchmark did): its peak memory is then one job's, but
     every job also pays for a new process, which a deployed worker does not.
     """
+    from django.conf import settings
+
     worker = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
             "--concurrency=1", "--loglevel=WARNING",
+            # Exports are routed to their own queue (CELERY_TASK_ROUTES): a
+            # worker of the default queue alone never takes one, and the
+            # benchmark waited forever.
+            "-Q", settings.EXPORTS_QUEUE,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-n", f"bench-exports-{os.getpid()}@%h",
             *(["--max-tasks-per-child=1"] if fresh_process else []),
