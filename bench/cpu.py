@@ -56,7 +56,7 @@ def _setup(rng: random.Random, users: int):
     from accounts.models import User
     from accounts.roles import ANALISTA, sync_roles
     from bench.search import _sample
-    from clientes.search import fold
+    from clientes.search.parsing import fold
 
     sync_roles()
     group = Group.objects.get(name=ANALISTA)
