@@ -8,8 +8,9 @@ after the change is saved, with ``event`` (``client.created``,
 just before it goes). Receivers that talk to the outside world wait for the commit.
 
 The LGPD services (app ``lgpd``) send ``client.blocked``, ``client.unblocked``
-and ``client.anonymized`` the same way; a batch anonymisation sends
-``clientes_changed`` once per batch with ``event`` and ``ids``.
+and ``client.anonymized`` the same way; batch writers (a batch anonymisation,
+an import's batch) send ``clientes_changed`` once per batch with ``event`` and
+``ids``.
 """
 
 from django.dispatch import Signal

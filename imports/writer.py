@@ -9,7 +9,8 @@ locked by ``load_states``). Each updated row keeps the values it replaced,
 for undo.
 
 These are bulk writes: no model signals fire, so the cache of every touched
-client is invalidated here, after the batch commits.
+client is invalidated here, after the batch commits, and the batch's
+``client.created``/``client.updated`` webhook events are recorded at once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientes import signals
 from clientes.cache import invalidate_on_commit
 from clientes.models import Cliente, Endereco, Telefone
 from imports.bulk_sql import insert_rows
@@ -63,6 +65,11 @@ def apply_plans(*, actor_id: int, plans: list[RowPlan]) -> None:
         invalidate_on_commit(
             ids=[plan.id_cliente for plan in written], cpfs=[plan.row.cpf for plan in written]
         )
+    # Webhooks: one event per client, recorded in this transaction (sent after it commits).
+    for event, verdict in ((signals.CREATED, Verdict.CREATE), (signals.UPDATED, Verdict.UPDATE)):
+        ids = [plan.id_cliente for plan in written if plan.verdict == verdict]
+        if ids:
+            signals.clientes_changed.send(sender=Cliente, event=event, ids=ids)
 
 
 def _create(actor_id: int, plans: list[RowPlan]) -> None:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.choices import Action
 from audit.services import audit_record
 from clientes.api.serializers import ClienteSerializer
+from clientes.models import Cliente
 from clientes.signals import ID_ONLY_EVENTS
 from webhooks import targets
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -118,13 +119,23 @@ def _body(event_id, event_type: str, created_at, data: dict) -> str:
 
 def on_cliente_changed(sender, *, event: str, cliente, **kwargs) -> None:
     """Receiver of clientes.signals.cliente_changed: queue the event for subscribers."""
-    _queue(event, [cliente])
+    _queue(event, lambda: [cliente])
 
 
 def on_clientes_changed(sender, *, event: str, ids, **kwargs) -> None:
-    """Receiver of clientes.signals.clientes_changed: one event per client of a batch."""
-    assert event in ID_ONLY_EVENTS, event
-    _queue(event, [SimpleNamespace(pk=pk) for pk in ids])
+    """Receiver of clientes.signals.clientes_changed: one event per client of a batch
+    (an import's batch, a batch anonymisation), in id order."""
+    if event in ID_ONLY_EVENTS:
+        _queue(event, lambda: [SimpleNamespace(pk=pk) for pk in sorted(ids)])
+        return
+    _queue(
+        event,
+        lambda: (
+            Cliente.objects.filter(pk__in=ids)
+            .prefetch_related("enderecos", "telefones")
+            .order_by("pk")
+        ),
+    )
 
 
 def _event_data(event: str, cliente, subscription: WebhookSubscription) -> dict:
@@ -133,7 +144,11 @@ def _event_data(event: str, cliente, subscription: WebhookSubscription) -> dict:
     return _client_data(cliente, subscription)
 
 
-def _queue(event: str, clientes) -> None:
+def _queue(event: str, load_clientes) -> None:
+    """Record the event of each client ``load_clientes()`` returns, per subscriber.
+
+    The clients are loaded only when someone subscribes to the event.
+    """
     subscriptions = list(
         WebhookSubscription.objects.filter(active=True, events__contains=[event]).select_related(
             "owner"
@@ -143,7 +158,7 @@ def _queue(event: str, clientes) -> None:
         return
     now = timezone.now()
     deliveries = []
-    for cliente in clientes:
+    for cliente in load_clientes():
         event_id = uuid.uuid4()
         deliveries += [
             WebhookDelivery(

@@ -39,7 +39,7 @@ def test_access_request_report_and_block(page, browser, live_server, encarregado
     assert _analyst_results(browser, live_server, analista) == 1
 
     _login(page, live_server, encarregado)
-    page.get_by_role("link", name="LGPD").click()
+    page.get_by_role("navigation", name="Seções").get_by_role("link", name="LGPD").click()
     page.wait_for_url(f"{live_server.url}/lgpd/")
     page.get_by_role("link", name="Nova solicitação").click()
     page.get_by_label("CPF do titular").fill(cliente.cpf_formatado)

@@ -17,6 +17,8 @@ from clientes import services as clientes_services
 from clientes.models import Cliente
 from clientes.tests.factories import cliente_data, endereco_data, telefone_data
 from common.br import cpf_check_digits
+from imports import services as import_services
+from imports.tests.conftest import csv_bytes, person, upload
 from lgpd import anonymization
 from lgpd import services as lgpd_services
 from webhooks import services
@@ -152,6 +154,28 @@ def test_lgpd_events_tell_a_blocked_or_anonymised_client_by_id_only(
     assert events[0]["data"] == {"id_cliente": first.pk}  # nothing of a blocked person
     assert events[1]["data"]["nome_completo"] == first.nome_completo
     assert events[3]["data"] == {"id_cliente": second.pk}
+
+
+def test_an_import_sends_each_created_and_updated_client(
+    subscription, receiver, analista, gerente, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    existing = _create(analista)
+    rows = [person(CPF=existing.cpf, **{"Nome completo": "Nome Do Arquivo"}), person(), person()]
+    receiver.requests.clear()
+    job = import_services.import_request(
+        user=gerente, upload=upload(csv_bytes(rows)), dry_run=False, on_conflict="update"
+    )
+    assert (job.created, job.updated) == (2, 1)
+    events = receiver.events()
+    assert sorted(e["type"] for e in events) == [
+        "client.created", "client.created", "client.updated",
+    ]  # fmt: skip
+    updated = next(e for e in events if e["type"] == "client.updated")
+    assert updated["data"]["id_cliente"] == existing.pk
+    assert updated["data"]["nome_completo"] == "Nome Do Arquivo"
+    created = {e["data"]["id_cliente"] for e in events if e["type"] == "client.created"}
+    assert created == set(Cliente.objects.exclude(pk=existing.pk).values_list("pk", flat=True))
 
 
 def test_a_rolled_back_change_sends_nothing(subscription, receiver, analista):
