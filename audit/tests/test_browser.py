@@ -21,7 +21,7 @@ def test_administrator_filters_the_trail_by_action(page, live_server, administra
     second_step_in_browser(page, administrador)
     page.wait_for_url(f"{live_server.url}/")
 
-    page.get_by_role("link", name="Auditoria").click()
+    page.get_by_role("navigation", name="Seções").get_by_role("link", name="Auditoria").click()
     page.get_by_label("Ação").select_option(label="Falha de login")
     page.get_by_role("button", name="Filtrar").click()
 
